@@ -1,0 +1,315 @@
+//! The command line (SPEC §6): the only module that knows clap. It turns
+//! arguments into options, calls the library, and maps results to exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cancel::Cancel;
+use crate::exit_code;
+use crate::lifecycle::Healing;
+use crate::load::{self, InputError, LoadOptions};
+use crate::outcome::Kind;
+use crate::report::{self, RunMeta, console::Console, junit::Dialect};
+use crate::runner::{self, RunOptions, RunReport};
+use crate::target::{self, Target};
+
+#[derive(Parser)]
+#[command(
+    name = "comply",
+    version,
+    about = "Compliance test harness: probe, remediate and re-probe HIPAA controls, and prove that runbooks heal",
+    after_help = "Exit codes: 0 all passed or skipped · 1 failures · 2 invalid input (nothing ran) · 3 errors but no failures · 130 interrupted"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Probe (and with --remediate, heal) targets; write JUnit/JSON.
+    Run(RunArgs),
+    /// List the runbooks of a suite.
+    List(ListArgs),
+    /// Write a runbook directory as a deterministic JSON bundle.
+    Bundle(BundleArgs),
+}
+
+/// Where the runbooks come from.
+#[derive(Args, Debug, Clone)]
+struct SuiteArgs {
+    /// Suite TOML file (default: the embedded HIPAA Linux suite).
+    #[arg(long, value_name = "FILE")]
+    suite: Option<PathBuf>,
+    /// Runbook bundle (.json) or directory; repeatable; added to the suite.
+    #[arg(long = "runbooks", value_name = "PATH")]
+    runbooks: Vec<PathBuf>,
+    /// Only runbooks whose id matches this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    only: Vec<String>,
+    /// Override a suite input, e.g. `--input log_retention_days=30`; repeatable.
+    #[arg(long = "input", value_name = "NAME=VALUE")]
+    inputs: Vec<String>,
+}
+
+impl SuiteArgs {
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            suite: self.suite.clone(),
+            runbooks: self.runbooks.clone(),
+            inputs: self.inputs.clone(),
+            only: self.only.clone(),
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+struct ReportArgs {
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Make the JUnit report validate against Jenkins' junit-10.xsd.
+    #[arg(long, requires = "junit")]
+    junit_strict: bool,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    #[command(flatten)]
+    suite: SuiteArgs,
+    /// Where to run: `local` or `docker:CONTAINER`; repeatable.
+    #[arg(long = "target", value_name = "TARGET", default_value = "local")]
+    targets: Vec<String>,
+    /// Heal: run the remediation of a failing L1 runbook, then verify.
+    #[arg(long)]
+    remediate: bool,
+    /// Also remediate L2 runbooks.
+    #[arg(long, value_enum, value_name = "TIER", requires = "remediate")]
+    allow_tier: Option<AllowTier>,
+    /// Runbooks probed at once (default: the number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Cap every step's timeout at this many seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: Option<u64>,
+    /// Bytes of stdout and of stderr kept per step; the rest is counted.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    output_limit: usize,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum AllowTier {
+    L2,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+struct ListArgs {
+    #[command(flatten)]
+    suite: SuiteArgs,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+struct BundleArgs {
+    /// A runbook directory, or a directory of them.
+    dir: PathBuf,
+    /// The bundle file to write.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: PathBuf,
+}
+
+/// A failure before or after the run proper.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl CliError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Input(_) | CliError::Usage(_) => exit_code::INVALID_INPUT,
+            // The run happened but its report is lost: that is an error
+            // result, not a verdict.
+            CliError::Write { .. } => exit_code::ERRORS,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::List(args) => list(args),
+        Command::Bundle(args) => bundle(args),
+    };
+    let code = result.unwrap_or_else(|error| {
+        let red = anstyle::Style::new()
+            .fg_color(Some(anstyle::AnsiColor::Red.into()))
+            .bold();
+        anstream::eprintln!("{red}error{red:#}: {error}");
+        error.exit_code()
+    });
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Report files are checked before anything runs: a typo in a directory
+/// name must not cost a whole run.
+fn check_writable(path: &Path) -> Result<(), CliError> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if parent.is_dir() {
+        Ok(())
+    } else {
+        Err(CliError::Usage(format!(
+            "cannot write `{}`: directory `{}` does not exist",
+            path.display(),
+            parent.display()
+        )))
+    }
+}
+
+fn write_report(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    report::write_atomically(path, bytes).map_err(|source| CliError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn parse_target(spec: &str) -> Result<Box<dyn Target>, CliError> {
+    match spec.split_once(':') {
+        None if spec == "local" => Ok(Box::new(target::local::Local)),
+        _ => Err(CliError::Usage(format!(
+            "unknown target `{spec}`: expected `local`"
+        ))),
+    }
+}
+
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn run(args: RunArgs) -> Result<i32, CliError> {
+    let suite = load::load(&args.suite.load_options())?;
+    let targets = args
+        .targets
+        .iter()
+        .map(|spec| parse_target(spec))
+        .collect::<Result<Vec<_>, _>>()?;
+    for path in [&args.report.junit, &args.report.json]
+        .into_iter()
+        .flatten()
+    {
+        check_writable(path)?;
+    }
+    let options = RunOptions {
+        healing: if args.remediate {
+            Healing::On {
+                allow_l2: args.allow_tier.is_some(),
+            }
+        } else {
+            Healing::Off
+        },
+        jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
+        timeout_cap: args.timeout.map(Duration::from_secs),
+        output_limit: args.output_limit,
+        today: chrono::Local::now().date_naive(),
+    };
+    let cancel = Cancel::new();
+    cancel
+        .on_signals()
+        .map_err(|error| CliError::Usage(format!("cannot install signal handlers: {error}")))?;
+    let mut console = Console::new(options.mode(), targets.len() > 1);
+    let report = runner::run(&suite, &targets, &options, &cancel, |event| {
+        console.event(event)
+    });
+    console.summary(&report);
+    write_reports(&report, &RunMeta::of(&suite), &args.report)?;
+    Ok(exit_status(&report))
+}
+
+fn write_reports(report: &RunReport, meta: &RunMeta, args: &ReportArgs) -> Result<(), CliError> {
+    if let Some(path) = &args.junit {
+        let dialect = if args.junit_strict {
+            Dialect::Strict
+        } else {
+            Dialect::Full
+        };
+        write_report(path, &report::junit::render(report, meta, dialect))?;
+    }
+    if let Some(path) = &args.json {
+        write_report(path, &report::json::render(report, meta))?;
+    }
+    Ok(())
+}
+
+/// SPEC §6: interrupted beats failures beats errors.
+fn exit_status(report: &RunReport) -> i32 {
+    if report.interrupted {
+        return exit_code::INTERRUPTED;
+    }
+    let has = |kind: Kind| {
+        report
+            .cases()
+            .any(|case| case.verdict.outcome.kind(report.mode) == kind)
+    };
+    if has(Kind::Failure) {
+        exit_code::FAILURES
+    } else if has(Kind::Error) {
+        exit_code::ERRORS
+    } else {
+        exit_code::OK
+    }
+}
+
+fn list(args: ListArgs) -> Result<i32, CliError> {
+    let suite = load::load(&args.suite.load_options())?;
+    match args.format {
+        ListFormat::Table => print!("{}", crate::list::table(&suite)),
+        ListFormat::Json => print!("{}", crate::list::json(&suite)),
+    }
+    Ok(exit_code::OK)
+}
+
+fn bundle(args: BundleArgs) -> Result<i32, CliError> {
+    let runbooks = load::load_path(&load::Place::Disk(args.dir.clone()))?;
+    if runbooks.is_empty() {
+        return Err(CliError::Usage(format!(
+            "`{}` holds no runbooks",
+            args.dir.display()
+        )));
+    }
+    check_writable(&args.output)?;
+    let json = crate::bundle::Bundle::of(&runbooks).to_json();
+    write_report(&args.output, json.as_bytes())?;
+    eprintln!(
+        "wrote {} to `{}`",
+        report::console::plural(runbooks.len(), "runbook", "runbooks"),
+        args.output.display()
+    );
+    Ok(exit_code::OK)
+}

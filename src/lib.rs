@@ -1,0 +1,22 @@
+//! comply: a compliance test harness that treats each HIPAA control as a
+//! test case — probe, remediate, re-probe — and fails runbooks that cannot
+//! heal. See the README for the user's view and `SPEC.md` for the contract.
+
+pub mod bundle;
+pub mod cancel;
+pub mod catalog;
+pub mod cli;
+pub mod embedded;
+pub mod exit_code;
+pub mod lifecycle;
+pub mod lint;
+pub mod list;
+pub mod load;
+pub mod lock;
+pub mod model;
+pub mod outcome;
+pub mod platform;
+pub mod report;
+pub mod runner;
+pub mod suggest;
+pub mod target;

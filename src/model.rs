@@ -1,0 +1,576 @@
+//! The data comply works on: runbooks, their scripts, suites and waivers.
+//!
+//! Types here validate themselves when deserialized (ids, platforms,
+//! citations, tiers), so that a loaded [`Runbook`] is always well-formed and
+//! the loaders in [`crate::load`] only add what needs a whole document
+//! (duplicate ids, unknown inputs, file locations).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::catalog::{self, Citation, Family};
+
+/// How far a runbook may heal on its own (SPEC §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub enum Tier {
+    /// Heals automatically.
+    L1,
+    /// Heals only when allowed with `--allow-tier L2`.
+    L2,
+    /// Never heals automatically: a failing probe is escalated to a person.
+    L3,
+}
+
+impl Tier {
+    /// Whether the tier must carry a remediation script.
+    pub fn heals(self) -> bool {
+        matches!(self, Tier::L1 | Tier::L2)
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Tier::L1 => "L1",
+            Tier::L2 => "L2",
+            Tier::L3 => "L3",
+        })
+    }
+}
+
+/// Checks a name against a character class, for the validated newtypes.
+fn check_name(
+    value: &str,
+    first: impl Fn(char) -> bool,
+    rest: impl Fn(char) -> bool,
+) -> Result<(), ()> {
+    let mut chars = value.chars();
+    match chars.next() {
+        Some(c) if first(c) && chars.all(rest) => Ok(()),
+        _ => Err(()),
+    }
+}
+
+macro_rules! validated_string {
+    ($(#[$doc:meta])* $name:ident, $expected:literal, $check:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// What a valid value looks like, for error messages.
+            pub const EXPECTED: &'static str = $expected;
+
+            pub fn new(value: &str) -> Result<Self, String> {
+                let check: fn(&str) -> bool = $check;
+                if check(value) {
+                    Ok(Self(value.to_owned()))
+                } else {
+                    Err(format!("`{value}` is not valid: expected {}", Self::EXPECTED))
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Self::new(&value).map_err(de::Error::custom)
+            }
+        }
+    };
+}
+
+validated_string!(
+    /// A runbook id such as `LIN-LOG-001`.
+    RunbookId,
+    "upper-case letters, digits and `-`, starting with a letter or digit (e.g. `LIN-LOG-001`)",
+    |v| check_name(
+        v,
+        |c| c.is_ascii_uppercase() || c.is_ascii_digit(),
+        |c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'
+    )
+    .is_ok()
+);
+
+validated_string!(
+    /// A platform: an `/etc/os-release` `ID` such as `debian`, or `nixos`.
+    Platform,
+    "an /etc/os-release ID: lower-case letters, digits, `.`, `_` and `-` (e.g. `debian`, `nixos`)",
+    |v| v != "default"
+        && check_name(
+            v,
+            |c| c.is_ascii_lowercase() || c.is_ascii_digit(),
+            |c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+        )
+        .is_ok()
+);
+
+validated_string!(
+    /// An input name such as `log_retention_days`; scripts see it as
+    /// `COMPLY_INPUT_LOG_RETENTION_DAYS`.
+    InputName,
+    "lower-case letters, digits and `_`, starting with a letter (e.g. `log_retention_days`)",
+    |v| check_name(
+        v,
+        |c| c.is_ascii_lowercase(),
+        |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
+    )
+    .is_ok()
+);
+
+impl Platform {
+    pub const NIXOS: &'static str = "nixos";
+}
+
+impl InputName {
+    /// The environment variable scripts read the input from.
+    pub fn env_var(&self) -> String {
+        format!("COMPLY_INPUT_{}", self.0.to_ascii_uppercase())
+    }
+}
+
+/// A reference to a catalog citation, checked when deserialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CitationRef(pub &'static Citation);
+
+impl<'de> Deserialize<'de> for CitationRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match catalog::lookup(&value) {
+            Some(citation) => Ok(CitationRef(citation)),
+            None => {
+                let hint = catalog::suggest(&value)
+                    .map(|id| format!("; did you mean `{id}`?"))
+                    .unwrap_or_default();
+                Err(de::Error::custom(format!(
+                    "`{value}` is not a 45 CFR 164 Subpart C citation in comply's catalog \
+                     (see `comply list --coverage`){hint}"
+                )))
+            }
+        }
+    }
+}
+
+impl Serialize for CitationRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.id)
+    }
+}
+
+/// A script's text and the SHA-256 of exactly those bytes, which reports
+/// carry so an auditor can tie a verdict to what ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    text: String,
+    sha256: String,
+}
+
+impl Script {
+    pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let sha256 = sha256_hex(text.as_bytes());
+        Script { text, sha256 }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A script field: one script for every platform, or platform variants with
+/// an optional `default`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScriptSet {
+    pub default: Option<Script>,
+    pub variants: BTreeMap<Platform, Script>,
+}
+
+impl ScriptSet {
+    pub fn single(text: impl Into<String>) -> Self {
+        ScriptSet {
+            default: Some(Script::new(text)),
+            variants: BTreeMap::new(),
+        }
+    }
+
+    /// The script that runs on `platform`, with the name of its variant
+    /// (`nixos` or `default`).
+    pub fn for_platform(&self, platform: &str) -> Option<(&str, &Script)> {
+        self.variants
+            .iter()
+            .find(|(name, _)| name.as_str() == platform)
+            .map(|(name, script)| (name.as_str(), script))
+            .or_else(|| self.default.as_ref().map(|script| ("default", script)))
+    }
+
+    /// Every variant with its name, `default` first.
+    pub fn variants(&self) -> impl Iterator<Item = (&str, &Script)> {
+        self.default
+            .iter()
+            .map(|script| ("default", script))
+            .chain(self.variants.iter().map(|(name, s)| (name.as_str(), s)))
+    }
+}
+
+impl<'de> Deserialize<'de> for ScriptSet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScriptSetVisitor;
+
+        impl<'de> Visitor<'de> for ScriptSetVisitor {
+            type Value = ScriptSet;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a script, or an object of platform → script with an optional `default`",
+                )
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<ScriptSet, E> {
+                Ok(ScriptSet::single(text))
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<ScriptSet, M::Error> {
+                let mut set = ScriptSet::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    let text: String = map.next_value()?;
+                    let duplicate = if key == "default" {
+                        set.default.replace(Script::new(text)).is_some()
+                    } else {
+                        let platform = Platform::new(&key).map_err(de::Error::custom)?;
+                        set.variants.insert(platform, Script::new(text)).is_some()
+                    };
+                    if duplicate {
+                        return Err(de::Error::custom(format!("`{key}` appears twice")));
+                    }
+                }
+                Ok(set)
+            }
+        }
+
+        deserializer.deserialize_any(ScriptSetVisitor)
+    }
+}
+
+impl Serialize for ScriptSet {
+    /// A lone default is written as a plain string; variants as an object
+    /// with sorted keys, so bundles are byte-for-byte deterministic.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.variants.is_empty()
+            && let Some(default) = &self.default
+        {
+            return serializer.serialize_str(default.text());
+        }
+        let sorted: BTreeMap<&str, &str> = self
+            .variants()
+            .map(|(name, script)| (name, script.text()))
+            .collect();
+        sorted.serialize(serializer)
+    }
+}
+
+/// An input value as written in TOML or JSON. Scripts receive it as a
+/// string: numbers in decimal, booleans as `true`/`false`, and lists as
+/// their elements separated by single spaces (so `for host in $VAR` works).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum InputValue {
+    Bool(bool),
+    Integer(i64),
+    Float(f64),
+    String(String),
+    List(Vec<InputValue>),
+}
+
+impl InputValue {
+    pub fn to_env(&self) -> String {
+        match self {
+            InputValue::Bool(value) => value.to_string(),
+            InputValue::Integer(value) => value.to_string(),
+            InputValue::Float(value) => value.to_string(),
+            InputValue::String(value) => value.clone(),
+            InputValue::List(values) => values
+                .iter()
+                .map(InputValue::to_env)
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InputValue::Bool(_) => "a boolean",
+            InputValue::Integer(_) => "an integer",
+            InputValue::Float(_) => "a number",
+            InputValue::String(_) => "a string",
+            InputValue::List(_) => "a list",
+        }
+    }
+
+    /// Reads a `--input K=V` value as the same kind as the runbook's default,
+    /// so `--input log_retention_days=ninety` is refused like a TOML typo.
+    pub fn parse_like(&self, text: &str) -> Result<InputValue, String> {
+        let parsed = match self {
+            InputValue::Bool(_) => text.parse().map(InputValue::Bool).ok(),
+            InputValue::Integer(_) => text.parse().map(InputValue::Integer).ok(),
+            InputValue::Float(_) => text.parse().map(InputValue::Float).ok(),
+            InputValue::String(_) => Some(InputValue::String(text.to_owned())),
+            InputValue::List(_) => Some(InputValue::List(
+                text.split([',', ' '])
+                    .filter(|item| !item.is_empty())
+                    .map(|item| InputValue::String(item.to_owned()))
+                    .collect(),
+            )),
+        };
+        parsed.ok_or_else(|| format!("`{text}` is not {}", self.kind()))
+    }
+
+    /// Whether `other` may replace this default (same kind; integers may
+    /// stand where a number is expected).
+    pub fn same_kind(&self, other: &InputValue) -> bool {
+        matches!(
+            (self, other),
+            (InputValue::Bool(_), InputValue::Bool(_))
+                | (InputValue::Integer(_), InputValue::Integer(_))
+                | (
+                    InputValue::Float(_),
+                    InputValue::Float(_) | InputValue::Integer(_)
+                )
+                | (InputValue::String(_), InputValue::String(_))
+                | (InputValue::List(_), InputValue::List(_))
+        )
+    }
+}
+
+/// What a scenario puts a fixture into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// `*.broken.sh`: the probe must fail.
+    Broken,
+    /// `*.compliant.sh`: the probe must pass.
+    Compliant,
+}
+
+/// A gate scenario (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    pub expect: Expect,
+    /// The fixtures it applies to; absent means every fixture of the
+    /// runbook's platforms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixtures: Option<Vec<String>>,
+    #[serde(rename = "script", with = "script_text")]
+    pub script: Script,
+}
+
+impl Scenario {
+    pub fn applies_to(&self, fixture: &str) -> bool {
+        self.fixtures
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|name| name == fixture))
+    }
+}
+
+mod script_text {
+    use super::Script;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(script: &Script, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(script.text())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Script, D::Error> {
+        String::deserialize(deserializer).map(Script::new)
+    }
+}
+
+/// The default step timeout (SPEC §2).
+pub const DEFAULT_TIMEOUT_S: u64 = 300;
+
+/// One automated check of one requirement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runbook {
+    pub id: RunbookId,
+    pub check: Option<String>,
+    pub title: String,
+    pub hipaa: Vec<CitationRef>,
+    pub tier: Tier,
+    /// `None` means every platform.
+    pub platforms: Option<Vec<Platform>>,
+    pub inputs: BTreeMap<InputName, InputValue>,
+    pub probe: ScriptSet,
+    pub remediate: Option<ScriptSet>,
+    pub verify: Option<ScriptSet>,
+    pub timeout_s: u64,
+    pub scenarios: Vec<Scenario>,
+    /// Where it was loaded from, for messages (`runbooks/LIN-LOG-001`).
+    pub origin: String,
+}
+
+impl Runbook {
+    /// The first citation names the test case and its family.
+    pub fn primary_citation(&self) -> &'static Citation {
+        self.hipaa[0].0
+    }
+
+    pub fn family(&self) -> Family {
+        self.primary_citation().family()
+    }
+
+    pub fn citations(&self) -> String {
+        self.hipaa
+            .iter()
+            .map(|c| c.0.id)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    pub fn runs_on(&self, platform: &str) -> bool {
+        self.platforms
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|p| p.as_str() == platform))
+    }
+
+    /// The verify script: `verify_script` when given, else the probe.
+    pub fn verify_or_probe(&self) -> &ScriptSet {
+        self.verify.as_ref().unwrap_or(&self.probe)
+    }
+}
+
+/// An exception to running a runbook, with a reason and an expiry date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    pub runbook: RunbookId,
+    pub reason: String,
+    pub expires: chrono::NaiveDate,
+}
+
+impl Waiver {
+    /// A waiver applies through its expiry date, inclusive.
+    pub fn is_expired(&self, today: chrono::NaiveDate) -> bool {
+        today > self.expires
+    }
+}
+
+/// A loaded, validated suite.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    pub name: String,
+    /// Where it came from, for the `comply.suite` property.
+    pub source: String,
+    /// Selected runbooks, sorted by id.
+    pub runbooks: Vec<Arc<Runbook>>,
+    /// Effective inputs: runbook defaults, then suite values, then `--input`.
+    pub inputs: BTreeMap<InputName, InputValue>,
+    pub waivers: Vec<Waiver>,
+}
+
+impl Suite {
+    pub fn waiver_for(&self, id: &RunbookId) -> Option<&Waiver> {
+        self.waivers.iter().find(|waiver| &waiver.runbook == id)
+    }
+
+    /// SHA-256 over the selected runbooks' bundle form, so a report names
+    /// exactly the content that ran.
+    pub fn runbooks_sha256(&self) -> String {
+        let bundle = crate::bundle::Bundle::of(self.runbooks.iter().map(|r| r.as_ref()));
+        sha256_hex(bundle.to_json().as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_ids_platforms_and_input_names() {
+        assert!(RunbookId::new("LIN-LOG-001").is_ok());
+        assert!(RunbookId::new("lin-log").is_err());
+        assert!(RunbookId::new("-LIN").is_err());
+        assert!(Platform::new("debian").is_ok());
+        assert!(Platform::new("opensuse-leap").is_ok());
+        assert!(Platform::new("Debian").is_err());
+        assert!(Platform::new("default").is_err());
+        assert!(InputName::new("log_retention_days").is_ok());
+        assert!(InputName::new("Log").is_err());
+        assert_eq!(
+            InputName::new("log_retention_days").unwrap().env_var(),
+            "COMPLY_INPUT_LOG_RETENTION_DAYS"
+        );
+    }
+
+    #[test]
+    fn picks_the_platform_variant_before_the_default() {
+        let set: ScriptSet = serde_json::from_str(r#"{"nixos": "n", "default": "d"}"#).unwrap();
+        assert_eq!(set.for_platform("nixos").unwrap().0, "nixos");
+        assert_eq!(set.for_platform("debian").unwrap().1.text(), "d");
+        let only_nixos: ScriptSet = serde_json::from_str(r#"{"nixos": "n"}"#).unwrap();
+        assert!(only_nixos.for_platform("debian").is_none());
+    }
+
+    #[test]
+    fn script_sets_round_trip_deterministically() {
+        let set: ScriptSet =
+            serde_json::from_str(r#"{"nixos": "n", "default": "d", "debian": "x"}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&set).unwrap(),
+            r#"{"debian":"x","default":"d","nixos":"n"}"#
+        );
+        let single = ScriptSet::single("true");
+        assert_eq!(serde_json::to_string(&single).unwrap(), r#""true""#);
+    }
+
+    #[test]
+    fn input_values_become_environment_strings() {
+        assert_eq!(InputValue::Integer(90).to_env(), "90");
+        let hosts = InputValue::List(vec![
+            InputValue::String("a.example".into()),
+            InputValue::String("b.example".into()),
+        ]);
+        assert_eq!(hosts.to_env(), "a.example b.example");
+        assert_eq!(
+            InputValue::Integer(1).parse_like("30"),
+            Ok(InputValue::Integer(30))
+        );
+        assert!(InputValue::Integer(1).parse_like("thirty").is_err());
+        assert_eq!(hosts.parse_like("x,y").unwrap().to_env(), "x y");
+    }
+
+    #[test]
+    fn waivers_expire_after_their_date() {
+        let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let waiver = Waiver {
+            runbook: RunbookId::new("LIN-FW-001").unwrap(),
+            reason: "upstream".into(),
+            expires: date("2027-01-31"),
+        };
+        assert!(!waiver.is_expired(date("2027-01-31")));
+        assert!(waiver.is_expired(date("2027-02-01")));
+    }
+}

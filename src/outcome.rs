@@ -1,0 +1,173 @@
+//! The outcome of a test case (SPEC §3) and how each maps onto JUnit.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How a runbook fared on one target. Declared from best to worst so that
+/// the worst of several is their `max()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Compliant,
+    Healed,
+    NotApplicable,
+    Waived,
+    NonCompliant,
+    Escalated,
+    NotHealed,
+    RemediationFailed,
+    NotIdempotent,
+    NotPersistent,
+    VacuousProbe,
+    FalseAlarm,
+    Untested,
+    NoopRunbook,
+    EmptyRunbook,
+    ProbeError,
+    Timeout,
+    TargetError,
+    FixtureError,
+    /// The run was interrupted before the case finished (SPEC §6, exit 130).
+    Interrupted,
+}
+
+/// The JUnit element an outcome becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Pass,
+    Skipped,
+    Failure,
+    Error,
+}
+
+/// What a run does; the gate judges `escalated` differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Check,
+    Remediate,
+    Gate,
+    Lint,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Check => "check",
+            Mode::Remediate => "remediate",
+            Mode::Gate => "gate",
+            Mode::Lint => "lint",
+        }
+    }
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 20] = [
+        Outcome::Compliant,
+        Outcome::Healed,
+        Outcome::NotApplicable,
+        Outcome::Waived,
+        Outcome::NonCompliant,
+        Outcome::Escalated,
+        Outcome::NotHealed,
+        Outcome::RemediationFailed,
+        Outcome::NotIdempotent,
+        Outcome::NotPersistent,
+        Outcome::VacuousProbe,
+        Outcome::FalseAlarm,
+        Outcome::Untested,
+        Outcome::NoopRunbook,
+        Outcome::EmptyRunbook,
+        Outcome::ProbeError,
+        Outcome::Timeout,
+        Outcome::TargetError,
+        Outcome::FixtureError,
+        Outcome::Interrupted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Compliant => "compliant",
+            Outcome::Healed => "healed",
+            Outcome::NotApplicable => "not-applicable",
+            Outcome::Waived => "waived",
+            Outcome::NonCompliant => "non-compliant",
+            Outcome::Escalated => "escalated",
+            Outcome::NotHealed => "not-healed",
+            Outcome::RemediationFailed => "remediation-failed",
+            Outcome::NotIdempotent => "not-idempotent",
+            Outcome::NotPersistent => "not-persistent",
+            Outcome::VacuousProbe => "vacuous-probe",
+            Outcome::FalseAlarm => "false-alarm",
+            Outcome::Untested => "untested",
+            Outcome::NoopRunbook => "noop-runbook",
+            Outcome::EmptyRunbook => "empty-runbook",
+            Outcome::ProbeError => "probe-error",
+            Outcome::Timeout => "timeout",
+            Outcome::TargetError => "target-error",
+            Outcome::FixtureError => "fixture-error",
+            Outcome::Interrupted => "interrupted",
+        }
+    }
+
+    /// The JUnit element, per SPEC §3. In the gate an L3 runbook whose probe
+    /// caught the broken scenario is `escalated`, and that is its pass.
+    pub fn kind(self, mode: Mode) -> Kind {
+        match self {
+            Outcome::Compliant | Outcome::Healed => Kind::Pass,
+            Outcome::Escalated if mode == Mode::Gate => Kind::Pass,
+            Outcome::NotApplicable | Outcome::Waived => Kind::Skipped,
+            Outcome::NonCompliant
+            | Outcome::Escalated
+            | Outcome::NotHealed
+            | Outcome::RemediationFailed
+            | Outcome::NotIdempotent
+            | Outcome::NotPersistent
+            | Outcome::VacuousProbe
+            | Outcome::FalseAlarm
+            | Outcome::Untested
+            | Outcome::NoopRunbook
+            | Outcome::EmptyRunbook => Kind::Failure,
+            Outcome::ProbeError
+            | Outcome::Timeout
+            | Outcome::TargetError
+            | Outcome::FixtureError
+            | Outcome::Interrupted => Kind::Error,
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_kebab_case_and_unique() {
+        let names: std::collections::HashSet<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+        assert_eq!(names.len(), Outcome::ALL.len());
+        for outcome in Outcome::ALL {
+            assert_eq!(
+                serde_json::to_value(outcome).unwrap(),
+                serde_json::Value::String(outcome.as_str().into())
+            );
+        }
+    }
+
+    #[test]
+    fn kinds_follow_the_spec() {
+        assert_eq!(Outcome::Healed.kind(Mode::Remediate), Kind::Pass);
+        assert_eq!(Outcome::Escalated.kind(Mode::Check), Kind::Failure);
+        assert_eq!(Outcome::Escalated.kind(Mode::Gate), Kind::Pass);
+        assert_eq!(Outcome::ProbeError.kind(Mode::Check), Kind::Error);
+        assert_eq!(Outcome::Waived.kind(Mode::Check), Kind::Skipped);
+        assert_eq!(Outcome::EmptyRunbook.kind(Mode::Gate), Kind::Failure);
+    }
+}

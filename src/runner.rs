@@ -1,0 +1,477 @@
+//! Drives run lifecycles over targets: platform detection, `--jobs` worker
+//! threads, one remediation at a time per target, cancellation. It never
+//! prints: everything it learns goes to the caller as [`Event`]s, and the
+//! console, JUnit and JSON reporters consume those.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Local};
+
+use crate::cancel::Cancel;
+use crate::lifecycle::{Healing, Lifecycle, Next, Step, Verdict};
+use crate::model::{Runbook, ScriptSet, Suite, Waiver};
+use crate::outcome::{Mode, Outcome};
+use crate::target::{StepOutput, StepRequest, Target, TargetError};
+
+/// How to run, from the command line.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub healing: Healing,
+    pub jobs: usize,
+    /// `--timeout`: caps every runbook's own `timeout_s`.
+    pub timeout_cap: Option<Duration>,
+    pub output_limit: usize,
+    pub today: chrono::NaiveDate,
+}
+
+impl RunOptions {
+    pub fn mode(&self) -> Mode {
+        match self.healing {
+            Healing::Off => Mode::Check,
+            Healing::On { .. } => Mode::Remediate,
+        }
+    }
+}
+
+/// One step as it ran, for the transcript.
+#[derive(Debug, Clone)]
+pub struct StepRecord {
+    /// `probe`, `remediate`, `verify`, and in the gate `scenario`,
+    /// `remediate (again)`, `verify (after restart)` …
+    pub label: String,
+    /// The script variant that ran: `default`, `nixos` …
+    pub variant: String,
+    pub script_sha256: String,
+    pub started_at: DateTime<Local>,
+    pub result: Result<StepOutput, TargetError>,
+}
+
+/// A waiver that names the case's runbook.
+#[derive(Debug, Clone)]
+pub struct WaiverNote {
+    pub waiver: Waiver,
+    pub expired: bool,
+}
+
+/// The gate's coordinates of a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateCoordinates {
+    pub fixture: String,
+    pub scenario: String,
+}
+
+/// One test case: a runbook on a target.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    pub runbook: Arc<Runbook>,
+    pub target: String,
+    pub platform: String,
+    pub verdict: Verdict,
+    pub steps: Vec<StepRecord>,
+    pub started_at: DateTime<Local>,
+    pub duration: Duration,
+    pub waiver: Option<WaiverNote>,
+    pub gate: Option<GateCoordinates>,
+}
+
+impl CaseResult {
+    /// SHA-256 of the probe and remediation variants for this platform
+    /// (empty when there is none).
+    pub fn script_sha256(&self, set: Option<&ScriptSet>) -> String {
+        set.and_then(|set| set.for_platform(&self.platform))
+            .map(|(_, script)| script.sha256().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Everything that happened on one target.
+#[derive(Debug, Clone)]
+pub struct TargetReport {
+    pub target: String,
+    pub hostname: String,
+    pub platform: String,
+    pub started_at: DateTime<Local>,
+    pub duration: Duration,
+    /// Sorted by runbook id (then fixture and scenario in the gate).
+    pub cases: Vec<CaseResult>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub mode: Mode,
+    pub started_at: DateTime<Local>,
+    pub duration: Duration,
+    pub targets: Vec<TargetReport>,
+    pub interrupted: bool,
+}
+
+impl RunReport {
+    pub fn cases(&self) -> impl Iterator<Item = &CaseResult> {
+        self.targets.iter().flat_map(|target| &target.cases)
+    }
+}
+
+pub enum Event<'a> {
+    /// The run is about to start `total` cases.
+    Started {
+        total: usize,
+    },
+    /// A remediating run waits for another one on the same host.
+    WaitingForLock {
+        target: &'a str,
+        holder: &'a str,
+    },
+    CaseStarted {
+        target: &'a str,
+        runbook: &'a str,
+    },
+    CaseFinished(&'a CaseResult),
+    /// A waiver past its date: it does not apply, and auditors must see it.
+    ExpiredWaiver {
+        target: &'a str,
+        waiver: &'a Waiver,
+    },
+}
+
+/// A case waiting for a worker.
+struct Job {
+    target: usize,
+    runbook: Arc<Runbook>,
+    waiver: Option<WaiverNote>,
+}
+
+pub fn run(
+    suite: &Suite,
+    targets: &[Box<dyn Target>],
+    options: &RunOptions,
+    cancel: &Cancel,
+    mut on_event: impl FnMut(Event<'_>),
+) -> RunReport {
+    let started_at = Local::now();
+    let clock = Instant::now();
+    let mut platforms: Vec<Result<String, TargetError>> = targets
+        .iter()
+        .map(|target| {
+            target
+                .check()
+                .and_then(|()| crate::platform::detect(target.as_ref(), cancel))
+        })
+        .collect();
+
+    // Remediating runs hold a lock per target for their whole duration, so
+    // two of them never interleave on one host. A target whose lock cannot
+    // be taken is not touched.
+    let mut locks = Vec::new();
+    if let Healing::On { .. } = options.healing {
+        for (target, platform) in targets.iter().zip(&mut platforms) {
+            let lock = crate::lock::TargetLock::acquire(target.name(), cancel, |holder| {
+                on_event(Event::WaitingForLock {
+                    target: target.name(),
+                    holder,
+                })
+            });
+            match lock {
+                Ok(lock) => locks.push(lock),
+                Err(error) => {
+                    *platform = Err(TargetError(format!(
+                        "cannot take the remediation lock: {error}"
+                    )));
+                }
+            }
+        }
+    }
+
+    let mut reports: Vec<TargetReport> = targets
+        .iter()
+        .zip(&platforms)
+        .map(|(target, platform)| TargetReport {
+            target: target.name().to_owned(),
+            hostname: target.hostname(),
+            platform: platform
+                .as_ref()
+                .map_or_else(|_| crate::platform::UNKNOWN.to_owned(), Clone::clone),
+            started_at,
+            duration: Duration::ZERO,
+            cases: Vec::new(),
+        })
+        .collect();
+
+    let mut jobs = Vec::new();
+    for (index, target) in targets.iter().enumerate() {
+        for runbook in &suite.runbooks {
+            let waiver = suite.waiver_for(&runbook.id).map(|waiver| WaiverNote {
+                waiver: waiver.clone(),
+                expired: waiver.is_expired(options.today),
+            });
+            if let Some(note) = waiver.as_ref().filter(|note| note.expired) {
+                on_event(Event::ExpiredWaiver {
+                    target: target.name(),
+                    waiver: &note.waiver,
+                });
+            }
+            jobs.push(Job {
+                target: index,
+                runbook: runbook.clone(),
+                waiver,
+            });
+        }
+    }
+    on_event(Event::Started { total: jobs.len() });
+
+    let remediation_locks: Vec<Mutex<()>> = targets.iter().map(|_| Mutex::new(())).collect();
+    let next_job = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel::<Message>();
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.clamp(1, jobs.len().max(1)) {
+            let sender = sender.clone();
+            let (jobs, next_job, platforms, remediation_locks) =
+                (&jobs, &next_job, &platforms, &remediation_locks);
+            scope.spawn(move || {
+                loop {
+                    let index = next_job.fetch_add(1, Ordering::SeqCst);
+                    let Some(job) = jobs.get(index) else { break };
+                    let target = targets[job.target].as_ref();
+                    let _ = sender.send(Message::Started(job.target, job.runbook.id.to_string()));
+                    let context = CaseContext {
+                        suite,
+                        target,
+                        platform: &platforms[job.target],
+                        options,
+                        cancel,
+                        remediation_lock: &remediation_locks[job.target],
+                    };
+                    let result = context.run_case(job);
+                    if sender
+                        .send(Message::Finished(job.target, Box::new(result)))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for message in receiver {
+            match message {
+                Message::Started(target, runbook) => on_event(Event::CaseStarted {
+                    target: targets[target].name(),
+                    runbook: &runbook,
+                }),
+                Message::Finished(target, result) => {
+                    on_event(Event::CaseFinished(&result));
+                    reports[target].cases.push(*result);
+                }
+            }
+        }
+    });
+
+    let duration = clock.elapsed();
+    for report in &mut reports {
+        report.cases.sort_by(|a, b| a.runbook.id.cmp(&b.runbook.id));
+        report.duration = duration;
+    }
+    let report = RunReport {
+        mode: options.mode(),
+        started_at,
+        duration,
+        targets: reports,
+        interrupted: cancel.is_cancelled(),
+    };
+    drop(locks);
+    report
+}
+
+enum Message {
+    Started(usize, String),
+    Finished(usize, Box<CaseResult>),
+}
+
+/// What a worker needs to run one case.
+struct CaseContext<'a> {
+    suite: &'a Suite,
+    target: &'a dyn Target,
+    platform: &'a Result<String, TargetError>,
+    options: &'a RunOptions,
+    cancel: &'a Cancel,
+    remediation_lock: &'a Mutex<()>,
+}
+
+impl CaseContext<'_> {
+    fn run_case(&self, job: &Job) -> CaseResult {
+        let runbook = &job.runbook;
+        let started_at = Local::now();
+        let clock = Instant::now();
+        let mut steps = Vec::new();
+        let platform = self
+            .platform
+            .as_ref()
+            .map_or(crate::platform::UNKNOWN, String::as_str);
+        let verdict = self.decide(runbook, job.waiver.as_ref(), &mut steps);
+        CaseResult {
+            runbook: runbook.clone(),
+            target: self.target.name().to_owned(),
+            platform: platform.to_owned(),
+            verdict,
+            steps,
+            started_at,
+            duration: clock.elapsed(),
+            waiver: job.waiver.clone(),
+            gate: None,
+        }
+    }
+
+    fn decide(
+        &self,
+        runbook: &Runbook,
+        waiver: Option<&WaiverNote>,
+        steps: &mut Vec<StepRecord>,
+    ) -> Verdict {
+        if self.cancel.is_cancelled() {
+            return Verdict::new(Outcome::Interrupted, "not started: comply was interrupted");
+        }
+        if let Some(note) = waiver.filter(|note| !note.expired) {
+            return Verdict::new(
+                Outcome::Waived,
+                format!(
+                    "waived until {}: {}",
+                    note.waiver.expires, note.waiver.reason
+                ),
+            );
+        }
+        let platform = match self.platform {
+            Ok(platform) => platform.as_str(),
+            Err(error) => return Verdict::new(Outcome::TargetError, error.to_string()),
+        };
+        if !runbook.runs_on(platform) {
+            return Verdict::new(
+                Outcome::NotApplicable,
+                format!(
+                    "the runbook is for {}, and this host is `{platform}`",
+                    platform_list(runbook)
+                ),
+            );
+        }
+        if runbook.probe.for_platform(platform).is_none() {
+            return Verdict::new(
+                Outcome::NotApplicable,
+                format!("the runbook has no probe for `{platform}`"),
+            );
+        }
+
+        let mut lifecycle = Lifecycle::new(
+            runbook.tier,
+            self.options.healing,
+            crate::lint::static_verdict(runbook, platform),
+        );
+        let mut remediation_guard = None;
+        loop {
+            let step = match lifecycle.next() {
+                Next::Done(verdict) => return verdict,
+                Next::Run(step) => step,
+            };
+            let set = match step {
+                Step::Probe => &runbook.probe,
+                Step::Remediate => {
+                    // Probes run in parallel; a target heals one runbook at a
+                    // time, and its verify runs before the next remediation.
+                    remediation_guard = Some(
+                        self.remediation_lock
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner()),
+                    );
+                    runbook
+                        .remediate
+                        .as_ref()
+                        .expect("the lifecycle remediates only runbooks with a remediation")
+                }
+                Step::Verify => runbook.verify_or_probe(),
+            };
+            let record = self.run_step(runbook, step.as_str(), step, set, platform);
+            let exit = match &record.result {
+                Ok(output) => output.exit,
+                Err(error) => {
+                    let detail = format!("the {} step could not run: {error}", step.as_str());
+                    steps.push(record);
+                    return Verdict::new(Outcome::TargetError, detail);
+                }
+            };
+            steps.push(record);
+            lifecycle.record(step, exit);
+            if step == Step::Verify {
+                drop(remediation_guard.take());
+            }
+        }
+    }
+
+    fn run_step(
+        &self,
+        runbook: &Runbook,
+        label: &str,
+        step: Step,
+        set: &ScriptSet,
+        platform: &str,
+    ) -> StepRecord {
+        let (variant, script) = set
+            .for_platform(platform)
+            .expect("probe, remediation and verify variants are checked before they run");
+        let request = step_request(
+            self.suite,
+            runbook,
+            step,
+            platform,
+            script.text(),
+            self.options,
+        );
+        StepRecord {
+            label: label.to_owned(),
+            variant: variant.to_owned(),
+            script_sha256: script.sha256().to_owned(),
+            started_at: Local::now(),
+            result: self.target.run(&request, self.cancel),
+        }
+    }
+}
+
+/// The request for one step: its `COMPLY_*` environment (only the inputs the
+/// runbook declares, with their effective values) and its timeout.
+pub fn step_request<'a>(
+    suite: &Suite,
+    runbook: &Runbook,
+    step: Step,
+    platform: &str,
+    script: &'a str,
+    options: &RunOptions,
+) -> StepRequest<'a> {
+    let mut env = vec![
+        ("COMPLY_STEP".to_owned(), step.as_str().to_owned()),
+        ("COMPLY_RUNBOOK".to_owned(), runbook.id.to_string()),
+        ("COMPLY_PLATFORM".to_owned(), platform.to_owned()),
+    ];
+    for name in runbook.inputs.keys() {
+        let value = suite
+            .inputs
+            .get(name)
+            .or_else(|| runbook.inputs.get(name))
+            .expect("declared");
+        env.push((name.env_var(), value.to_env()));
+    }
+    let timeout = Duration::from_secs(runbook.timeout_s);
+    StepRequest {
+        script,
+        env,
+        timeout: options.timeout_cap.map_or(timeout, |cap| cap.min(timeout)),
+        output_limit: options.output_limit,
+    }
+}
+
+fn platform_list(runbook: &Runbook) -> String {
+    runbook
+        .platforms
+        .iter()
+        .flatten()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

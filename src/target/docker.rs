@@ -1,0 +1,1 @@
+//! Containers reached through the engine's CLI (issue #4).

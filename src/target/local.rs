@@ -1,0 +1,49 @@
+//! The host comply runs on.
+
+use std::process::Command;
+use std::time::Duration;
+
+use super::process::{self, Limits};
+use super::{StepOutput, StepRequest, Target, TargetError, inherited_env, script};
+use crate::cancel::Cancel;
+
+/// Seconds between SIGTERM and SIGKILL when a step times out.
+pub const GRACE: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Default)]
+pub struct Local;
+
+impl Target for Local {
+    fn name(&self) -> &str {
+        "local"
+    }
+
+    fn hostname(&self) -> String {
+        rustix::system::uname()
+            .nodename()
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
+        let interpreter = script::interpreter(request.script);
+        let mut command = Command::new(&interpreter[0]);
+        command
+            .args(&interpreter[1..])
+            .current_dir("/")
+            .env_clear()
+            .envs(inherited_env())
+            .envs(request.env.iter().map(|(k, v)| (k, v)));
+        let limits = Limits {
+            timeout: request.timeout,
+            grace: GRACE,
+            output_limit: request.output_limit,
+        };
+        process::run(
+            command,
+            script::stdin_bytes(request.script, &interpreter),
+            limits,
+            cancel,
+        )
+    }
+}

@@ -1,0 +1,510 @@
+//! Runs one step's process: script on stdin, capped capture of stdout and
+//! stderr, timeout with SIGTERM → grace → SIGKILL to the whole process
+//! group, cancellation, and leaked pipes.
+//!
+//! Everything happens in one `poll(2)` loop over the child's pipes and a
+//! pidfd, so a step costs one fork/exec and no helper threads, and no
+//! blocking read can hang the run.
+
+use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use process_wrap::std::{ChildWrapper, CommandWrap, ProcessSession};
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+use rustix::process::{Pid, PidfdFlags, pidfd_open};
+
+use super::TargetError;
+use crate::cancel::Cancel;
+
+/// What a step printed on one stream, up to the cap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Captured {
+    pub bytes: Vec<u8>,
+    /// Bytes past the cap that were read and counted but not kept.
+    pub dropped: u64,
+}
+
+impl Captured {
+    fn push(&mut self, chunk: &[u8], limit: usize) {
+        let room = limit.saturating_sub(self.bytes.len());
+        let kept = room.min(chunk.len());
+        self.bytes.extend_from_slice(&chunk[..kept]);
+        self.dropped += (chunk.len() - kept) as u64;
+    }
+
+    pub fn is_truncated(&self) -> bool {
+        self.dropped > 0
+    }
+}
+
+/// How a step's process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Code(i32),
+    /// Died from a signal comply did not send.
+    Signal(i32),
+    /// Ran past its timeout and was killed.
+    TimedOut,
+    /// Stopped because comply was interrupted.
+    Cancelled,
+}
+
+impl Exit {
+    pub fn code(self) -> Option<i32> {
+        match self {
+            Exit::Code(code) => Some(code),
+            Exit::Signal(_) | Exit::TimedOut | Exit::Cancelled => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exit::Code(code) => write!(f, "exit {code}"),
+            Exit::Signal(signal) => write!(f, "killed by signal {signal}"),
+            Exit::TimedOut => f.write_str("timed out"),
+            Exit::Cancelled => f.write_str("interrupted"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepOutput {
+    pub exit: Exit,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub duration: Duration,
+    /// A background process kept stdout or stderr open after the step's
+    /// main process exited; comply killed the step's process group.
+    pub leaked: bool,
+}
+
+/// Time limits for one step.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub timeout: Duration,
+    /// Between SIGTERM and SIGKILL after a timeout.
+    pub grace: Duration,
+    pub output_limit: usize,
+}
+
+/// How long to wait for a background child to close inherited pipes after
+/// the main process exits (cargo-nextest's default leak timeout).
+const LEAK_TIMEOUT: Duration = Duration::from_millis(100);
+/// Grace before SIGKILL when comply itself is interrupted: long enough for
+/// a script's `trap` to clean up, short enough for Ctrl-C to feel prompt.
+const CANCEL_GRACE: Duration = Duration::from_secs(1);
+/// How often a waiting step looks at the cancellation flag.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Why comply is stopping the process.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Timeout,
+    Cancel,
+}
+
+pub fn run(
+    command: Command,
+    stdin: Vec<u8>,
+    limits: Limits,
+    cancel: &Cancel,
+) -> Result<StepOutput, TargetError> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut command = CommandWrap::from(command);
+    command
+        .command_mut()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Its own session: a terminal's Ctrl-C reaches comply only, and the
+    // whole tree can be signalled as one process group.
+    command.wrap(ProcessSession);
+    let start = Instant::now();
+    let mut child = command
+        .spawn()
+        .map_err(|error| TargetError(format!("cannot start `{program}`: {error}")))?;
+    Step::new(child.as_mut(), stdin, limits, start)
+        .and_then(|step| step.drive(cancel))
+        .map_err(|error| {
+            let _ = child.signal(rustix::process::Signal::KILL.as_raw());
+            let _ = child.wait();
+            TargetError(format!("lost track of `{program}`: {error}"))
+        })
+}
+
+struct Step<'a> {
+    child: &'a mut dyn ChildWrapper,
+    pidfd: Option<OwnedFd>,
+    stdin: Option<std::process::ChildStdin>,
+    input: Vec<u8>,
+    written: usize,
+    stdout: Option<std::process::ChildStdout>,
+    stderr: Option<std::process::ChildStderr>,
+    out: Captured,
+    err: Captured,
+    limits: Limits,
+    start: Instant,
+    status: Option<ExitStatus>,
+    stop: Option<Stop>,
+    kill_at: Option<Instant>,
+    killed: bool,
+    exited_at: Option<Instant>,
+    leaked: bool,
+}
+
+fn set_nonblocking(fd: impl AsFd) -> io::Result<()> {
+    let flags = fcntl_getfl(&fd)?;
+    fcntl_setfl(&fd, flags | OFlags::NONBLOCK)?;
+    Ok(())
+}
+
+impl<'a> Step<'a> {
+    fn new(
+        child: &'a mut dyn ChildWrapper,
+        input: Vec<u8>,
+        limits: Limits,
+        start: Instant,
+    ) -> io::Result<Self> {
+        let pid = Pid::from_raw(child.id() as i32).expect("a child's pid is positive");
+        // Without a pidfd (kernels before 5.3) the loop falls back to
+        // checking on the child every few milliseconds.
+        let pidfd = pidfd_open(pid, PidfdFlags::empty()).ok();
+        let stdin = child.stdin().take();
+        let stdout = child.stdout().take();
+        let stderr = child.stderr().take();
+        for fd in [
+            stdin.as_ref().map(|p| p.as_fd()),
+            stdout.as_ref().map(|p| p.as_fd()),
+            stderr.as_ref().map(|p| p.as_fd()),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            set_nonblocking(fd)?;
+        }
+        Ok(Step {
+            child,
+            pidfd,
+            stdin,
+            input,
+            written: 0,
+            stdout,
+            stderr,
+            out: Captured::default(),
+            err: Captured::default(),
+            limits,
+            start,
+            status: None,
+            stop: None,
+            kill_at: None,
+            killed: false,
+            exited_at: None,
+            leaked: false,
+        })
+    }
+
+    fn drive(mut self, cancel: &Cancel) -> io::Result<StepOutput> {
+        let deadline = self.start + self.limits.timeout;
+        loop {
+            if self.status.is_some() && self.stdout.is_none() && self.stderr.is_none() {
+                break;
+            }
+            let now = Instant::now();
+            let next = self.act(now, deadline, cancel);
+            if self.status.is_some() && self.stdout.is_none() && self.stderr.is_none() {
+                break;
+            }
+            self.wait_for_io(next.saturating_duration_since(now).min(TICK))?;
+        }
+        let status = self.status.expect("loop ends only after the child exited");
+        let exit = match self.stop {
+            Some(Stop::Timeout) => Exit::TimedOut,
+            Some(Stop::Cancel) => Exit::Cancelled,
+            None => match (
+                status.code(),
+                std::os::unix::process::ExitStatusExt::signal(&status),
+            ) {
+                (Some(code), _) => Exit::Code(code),
+                (None, Some(signal)) => Exit::Signal(signal),
+                (None, None) => Exit::Signal(0),
+            },
+        };
+        Ok(StepOutput {
+            exit,
+            stdout: self.out,
+            stderr: self.err,
+            duration: self.exited_at.unwrap_or_else(Instant::now) - self.start,
+            leaked: self.leaked,
+        })
+    }
+
+    /// Applies timeouts, cancellation and the leak rule; returns when the
+    /// next of them is due.
+    fn act(&mut self, now: Instant, deadline: Instant, cancel: &Cancel) -> Instant {
+        if let Some(exited_at) = self.exited_at {
+            // The main process is gone but a pipe is still open: something
+            // it started in the background holds it.
+            let leak_deadline = exited_at + LEAK_TIMEOUT;
+            if now < leak_deadline {
+                return leak_deadline;
+            }
+            if !self.leaked {
+                self.leaked = true;
+                self.signal(rustix::process::Signal::KILL);
+                return now + LEAK_TIMEOUT;
+            }
+            if now >= leak_deadline + LEAK_TIMEOUT {
+                // It escaped the process group (setsid): stop reading.
+                self.stdout = None;
+                self.stderr = None;
+            }
+            return leak_deadline + LEAK_TIMEOUT;
+        }
+        if self.stop.is_none() {
+            let stop = if cancel.is_cancelled() {
+                Some((Stop::Cancel, CANCEL_GRACE))
+            } else if now >= deadline {
+                Some((Stop::Timeout, self.limits.grace))
+            } else {
+                None
+            };
+            match stop {
+                Some((stop, grace)) => {
+                    self.stop = Some(stop);
+                    self.kill_at = Some(now + grace);
+                    self.signal(rustix::process::Signal::TERM);
+                }
+                None => return deadline,
+            }
+        }
+        let kill_at = self.kill_at.expect("set with stop");
+        if now >= kill_at && !self.killed {
+            self.killed = true;
+            self.signal(rustix::process::Signal::KILL);
+        }
+        if self.killed { now + TICK } else { kill_at }
+    }
+
+    /// Signals the step's whole process group. The group may already be
+    /// gone, which is what we wanted anyway.
+    fn signal(&mut self, signal: rustix::process::Signal) {
+        let _ = self.child.signal(signal.as_raw());
+    }
+
+    fn wait_for_io(&mut self, timeout: Duration) -> io::Result<()> {
+        let timeout = if self.pidfd.is_none() && self.status.is_none() {
+            timeout.min(Duration::from_millis(5))
+        } else {
+            timeout
+        };
+        let spec = Timespec {
+            tv_sec: timeout.as_secs() as i64,
+            tv_nsec: timeout.subsec_nanos() as i64,
+        };
+        let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(4);
+        let mut roles: Vec<Role> = Vec::with_capacity(4);
+        if let Some(stdin) = &self.stdin {
+            fds.push(PollFd::new(stdin, PollFlags::OUT));
+            roles.push(Role::Stdin);
+        }
+        if let Some(stdout) = &self.stdout {
+            fds.push(PollFd::new(stdout, PollFlags::IN));
+            roles.push(Role::Stdout);
+        }
+        if let Some(stderr) = &self.stderr {
+            fds.push(PollFd::new(stderr, PollFlags::IN));
+            roles.push(Role::Stderr);
+        }
+        if let (Some(pidfd), None) = (&self.pidfd, self.status) {
+            fds.push(PollFd::new(pidfd, PollFlags::IN));
+            roles.push(Role::Exit);
+        }
+        match poll(&mut fds, Some(&spec)) {
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => return Ok(()),
+            Err(error) => return Err(error.into()),
+        }
+        let ready: Vec<Role> = fds
+            .iter()
+            .zip(&roles)
+            .filter(|(fd, _)| !fd.revents().is_empty())
+            .map(|(_, role)| *role)
+            .collect();
+        drop(fds);
+        for role in ready {
+            match role {
+                Role::Stdin => self.feed_stdin(),
+                Role::Stdout => {
+                    if drain(&mut self.stdout, &mut self.out, self.limits.output_limit)? {
+                        self.stdout = None;
+                    }
+                }
+                Role::Stderr => {
+                    if drain(&mut self.stderr, &mut self.err, self.limits.output_limit)? {
+                        self.stderr = None;
+                    }
+                }
+                Role::Exit => {}
+            }
+        }
+        if self.status.is_none() {
+            self.reap()?;
+        }
+        Ok(())
+    }
+
+    fn feed_stdin(&mut self) {
+        let Some(stdin) = &mut self.stdin else { return };
+        loop {
+            if self.written == self.input.len() {
+                self.stdin = None; // closing it is the script's end of file
+                return;
+            }
+            match stdin.write(&self.input[self.written..]) {
+                Ok(count) => self.written += count,
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => return,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                // The interpreter exited without reading all of its input.
+                Err(_) => {
+                    self.stdin = None;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn reap(&mut self) -> io::Result<()> {
+        if let Some(status) = self.child.try_wait()? {
+            self.status = Some(status);
+            self.exited_at = Some(Instant::now());
+            self.stdin = None;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Role {
+    Stdin,
+    Stdout,
+    Stderr,
+    Exit,
+}
+
+/// Reads what is available; true at end of file.
+fn drain(pipe: &mut Option<impl Read>, captured: &mut Captured, limit: usize) -> io::Result<bool> {
+    let Some(pipe) = pipe else { return Ok(true) };
+    let mut buffer = [0u8; 64 * 1024];
+    loop {
+        match pipe.read(&mut buffer) {
+            Ok(0) => return Ok(true),
+            Ok(count) => captured.push(&buffer[..count], limit),
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str, timeout_ms: u64) -> StepOutput {
+        let limits = Limits {
+            timeout: Duration::from_millis(timeout_ms),
+            grace: Duration::from_millis(500),
+            output_limit: 1024,
+        };
+        run(
+            Command::new("sh"),
+            script.as_bytes().to_vec(),
+            limits,
+            &Cancel::new(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn captures_exit_code_and_both_streams() {
+        let output = sh("echo out; echo err >&2; exit 3", 5_000);
+        assert_eq!(output.exit, Exit::Code(3));
+        assert_eq!(output.stdout.bytes, b"out\n");
+        assert_eq!(output.stderr.bytes, b"err\n");
+        assert!(!output.leaked);
+    }
+
+    #[test]
+    fn caps_output_and_counts_the_rest() {
+        let output = sh("head -c 5000 /dev/zero", 5_000);
+        assert_eq!(output.stdout.bytes.len(), 1024);
+        assert_eq!(output.stdout.dropped, 5000 - 1024);
+    }
+
+    #[test]
+    fn kills_the_whole_group_on_timeout() {
+        let started = Instant::now();
+        let output = sh("sleep 1000 & sleep 1000", 300);
+        assert_eq!(output.exit, Exit::TimedOut);
+        assert!(started.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_background_child_holding_stdout_does_not_hang() {
+        let started = Instant::now();
+        let output = sh("sleep 1000 & echo done; exit 0", 10_000);
+        assert_eq!(output.exit, Exit::Code(0));
+        assert!(output.leaked);
+        assert_eq!(output.stdout.bytes, b"done\n");
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn feeds_large_scripts_through_the_pipe() {
+        let script = format!(
+            "{}\necho end\n",
+            ": ###########################\n".repeat(20_000)
+        );
+        let output = sh(&script, 10_000);
+        assert_eq!(output.exit, Exit::Code(0));
+        assert_eq!(output.stdout.bytes, b"end\n");
+    }
+
+    #[test]
+    fn cancellation_stops_a_running_step() {
+        let cancel = Cancel::new();
+        cancel.cancel();
+        let limits = Limits {
+            timeout: Duration::from_secs(60),
+            grace: Duration::from_secs(5),
+            output_limit: 1024,
+        };
+        let output = run(Command::new("sh"), b"sleep 1000".to_vec(), limits, &cancel).unwrap();
+        assert_eq!(output.exit, Exit::Cancelled);
+    }
+
+    #[test]
+    fn a_missing_interpreter_is_a_target_error() {
+        let limits = Limits {
+            timeout: Duration::from_secs(1),
+            grace: Duration::from_secs(1),
+            output_limit: 16,
+        };
+        let error = run(
+            Command::new("/nonexistent/sh"),
+            Vec::new(),
+            limits,
+            &Cancel::new(),
+        )
+        .unwrap_err();
+        assert!(
+            error.0.contains("cannot start `/nonexistent/sh`"),
+            "{error}"
+        );
+    }
+}
