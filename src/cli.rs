@@ -107,6 +107,7 @@ struct RunArgs {
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
 enum AllowTier {
+    #[value(name = "L2")]
     L2,
 }
 

@@ -20,3 +20,4 @@ pub mod report;
 pub mod runner;
 pub mod suggest;
 pub mod target;
+pub mod text;

@@ -368,7 +368,7 @@ impl CaseContext<'_> {
         let mut remediation_guard = None;
         loop {
             let step = match lifecycle.next() {
-                Next::Done(verdict) => return verdict,
+                Next::Done(verdict) => return with_evidence(verdict, steps.last()),
                 Next::Run(step) => step,
             };
             let set = match step {
@@ -432,6 +432,28 @@ impl CaseContext<'_> {
             result: self.target.run(&request, self.cancel),
         }
     }
+}
+
+/// Adds what the last step said to the verdict (`… — unattended-upgrades is
+/// not installed`), so the console line and JUnit message explain
+/// themselves: stdout's first line, or stderr's when stdout is empty.
+fn with_evidence(mut verdict: Verdict, last: Option<&StepRecord>) -> Verdict {
+    let Some(Ok(output)) = last.map(|step| &step.result) else {
+        return verdict;
+    };
+    let said = [&output.stdout, &output.stderr]
+        .into_iter()
+        .find_map(|captured| {
+            crate::text::xml_safe(&captured.bytes)
+                .lines()
+                .map(str::trim)
+                .find(|line| !line.is_empty())
+                .map(|line| line.chars().take(200).collect::<String>())
+        });
+    if let Some(line) = said {
+        verdict.detail = format!("{} — {line}", verdict.detail);
+    }
+    verdict
 }
 
 /// The request for one step: its `COMPLY_*` environment (only the inputs the

@@ -3,9 +3,10 @@
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::RunMeta;
-use super::transcript::{self, xml_safe};
+use super::transcript;
 use crate::outcome::Kind;
 use crate::runner::{CaseResult, RunReport, TargetReport};
+use crate::text::xml_safe;
 
 /// The default output is a superset that GitLab, Jenkins, GitHub reporters
 /// and Azure DevOps read; `--junit-strict` leaves out what the Jenkins xunit

@@ -5,17 +5,7 @@ use std::fmt::Write;
 
 use crate::runner::{CaseResult, StepRecord};
 use crate::target::Captured;
-
-/// Text that any XML parser accepts: invalid UTF-8 becomes U+FFFD, ANSI
-/// escape sequences are removed, and characters XML 1.0 forbids (NUL and
-/// other C0 controls, U+FFFE, U+FFFF) are dropped.
-pub fn xml_safe(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let text = strip_ansi_escapes::strip_str(&text);
-    text.chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
-        .collect()
-}
+use crate::text::xml_safe;
 
 pub fn render(case: &CaseResult) -> String {
     let mut out = String::new();
@@ -83,17 +73,5 @@ fn render_stream(out: &mut String, name: &str, captured: &Captured) {
     out.push_str(&xml_safe(&captured.bytes));
     if !out.ends_with('\n') {
         out.push('\n');
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::xml_safe;
-
-    #[test]
-    fn keeps_text_and_drops_what_xml_forbids() {
-        let hostile = b"ok \x1b[31mred\x1b[0m \x00nul \x07bell \xff\xfe bad ]]> \xef\xbf\xbe end\n";
-        let safe = xml_safe(hostile);
-        assert_eq!(safe, "ok red nul bell \u{FFFD}\u{FFFD} bad ]]>  end\n");
     }
 }

@@ -1,0 +1,307 @@
+//! Bad input gets a clear error — file, line, column, field, what was
+//! expected — exit code 2, nothing runs, and no report is written.
+
+use rstest::rstest;
+
+use crate::support::Workspace;
+
+const GOOD_RUNBOOK: &str = r#"{
+      "id": "LIN-LOG-001",
+      "title": "Journald keeps logs",
+      "hipaa": ["164.312(b)"],
+      "tier": "L1",
+      "probe_script": "exit 0",
+      "remediate_script": "touch /dev/null"
+    }"#;
+
+fn bundle(runbooks: &[&str]) -> String {
+    format!(
+        "{{\n  \"schema\": \"comply.runbooks/v1\",\n  \"runbooks\": [\n    {}\n  ]\n}}\n",
+        runbooks.join(",\n    ")
+    )
+}
+
+/// Runs `comply run` on a bundle with the marker probe and checks the error.
+fn assert_rejected(ws: &Workspace, args: &[&str], expected: &[&str]) {
+    let output = ws
+        .comply()
+        .arg("run")
+        .args(args)
+        .args(["--junit", "report.xml", "--json", "report.json"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for needle in expected {
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{stderr}"
+        );
+    }
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        !ws.join("report.xml").exists(),
+        "no report for invalid input"
+    );
+    assert!(
+        !ws.join("report.json").exists(),
+        "no report for invalid input"
+    );
+    assert!(
+        !ws.join("ran").exists(),
+        "nothing runs when input is invalid"
+    );
+}
+
+#[rstest]
+#[case::misspelt_field(
+    &GOOD_RUNBOOK.replace("remediate_script", "remediate_scirpt"),
+    &["b.json:10:", "field `runbooks[0].remediate_scirpt`", "unknown field `remediate_scirpt`", "did you mean `remediate_script`?"]
+)]
+#[case::unknown_citation(
+    &GOOD_RUNBOOK.replace("164.312(b)", "164.312(z)"),
+    &["b.json:7:", "field `runbooks[0].hipaa[0]`", "`164.312(z)` is not a 45 CFR 164 Subpart C citation"]
+)]
+#[case::bare_standard_citation(
+    &GOOD_RUNBOOK.replace("164.312(b)", "164.308(a)(7)"),
+    &["did you mean `164.308(a)(7)(i)`?"]
+)]
+#[case::no_citation(
+    &GOOD_RUNBOOK.replace("\"164.312(b)\"", ""),
+    &["field `runbooks[0].hipaa`", "at least one"]
+)]
+#[case::bad_tier(
+    &GOOD_RUNBOOK.replace("\"L1\"", "\"L4\""),
+    &["b.json:8:", "field `runbooks[0].tier`", "unknown variant `L4`, expected one of `L1`, `L2`, `L3`"]
+)]
+#[case::bad_platform(
+    &GOOD_RUNBOOK.replace("\"tier\"", "\"platforms\": [\"Debian\"], \"tier\""),
+    &["field `runbooks[0].platforms[0]`", "`Debian` is not valid: expected an /etc/os-release ID"]
+)]
+#[case::missing_probe(
+    &GOOD_RUNBOOK.replace("\"probe_script\": \"exit 0\",", ""),
+    &["b.json:", "missing field `probe_script`"]
+)]
+#[case::l1_without_remediation(
+    &GOOD_RUNBOOK.replace(",\n      \"remediate_script\": \"touch /dev/null\"", ""),
+    &["field `runbooks[0].remediate_script`", "is required for tier L1"]
+)]
+#[case::bad_id(
+    &GOOD_RUNBOOK.replace("LIN-LOG-001", "lin log"),
+    &["b.json:5:", "field `runbooks[0].id`", "upper-case letters"]
+)]
+#[case::wrong_type(
+    &GOOD_RUNBOOK.replace("\"exit 0\"", "42"),
+    &["field `runbooks[0].probe_script`", "a script, or an object of platform"]
+)]
+fn bundle_errors(#[case] runbook: &str, #[case] expected: &[&str]) {
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[runbook]));
+    assert_rejected(&ws, &["--runbooks", "b.json"], expected);
+}
+
+#[test]
+fn duplicate_ids_name_both_places() {
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[GOOD_RUNBOOK, GOOD_RUNBOOK]));
+    assert_rejected(
+        &ws,
+        &["--runbooks", "b.json"],
+        &["duplicate runbook id `LIN-LOG-001`", "b.json#LIN-LOG-001"],
+    );
+}
+
+#[test]
+fn duplicate_ids_across_sources() {
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[GOOD_RUNBOOK]));
+    ws.runbook("LIN-LOG-001").create();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "b.json", "--runbooks", "runbooks"],
+        &["duplicate runbook id `LIN-LOG-001`"],
+    );
+}
+
+#[test]
+fn json_syntax_errors_have_a_position() {
+    let ws = Workspace::new();
+    ws.write(
+        "b.json",
+        "{\n  \"schema\": \"comply.runbooks/v1\",\n  \"runbooks\": [,]\n}\n",
+    );
+    assert_rejected(&ws, &["--runbooks", "b.json"], &["b.json:3:16:"]);
+}
+
+#[test]
+fn unsupported_bundle_schema() {
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[GOOD_RUNBOOK]).replace("v1", "v9"));
+    assert_rejected(
+        &ws,
+        &["--runbooks", "b.json"],
+        &["field `schema`", "expected `comply.runbooks/v1`"],
+    );
+}
+
+#[test]
+fn missing_runbook_path() {
+    let ws = Workspace::new();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "nowhere"],
+        &["nowhere: no such file or directory"],
+    );
+}
+
+#[test]
+fn runbook_directory_errors() {
+    let ws = Workspace::new();
+    ws.runbook("T-001").toml("timeout_s = 0").create();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["runbook.toml:5:", "field `timeout_s`", "at least 1 second"],
+    );
+
+    let ws = Workspace::new();
+    let dir = ws.runbook("T-002").create();
+    std::fs::rename(dir.join("remediate.sh"), dir.join("remdiate.sh")).unwrap();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &[
+            "remdiate.sh: unexpected script",
+            "did you mean `remediate.sh`?",
+        ],
+    );
+
+    let ws = Workspace::new();
+    ws.runbook("T-003")
+        .toml("probe_script = \"exit 0\"")
+        .create();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["field `probe_script`", "unknown field"],
+    );
+
+    let ws = Workspace::new();
+    let dir = ws.runbook("T-004").create();
+    std::fs::rename(&dir, ws.join("runbooks/T-005")).unwrap();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["id `T-004` differs from its directory name `T-005`"],
+    );
+
+    let ws = Workspace::new();
+    ws.runbook("T-006")
+        .tier("L3")
+        .remediate("touch /dev/null")
+        .create();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["L3 runbooks are never remediated automatically"],
+    );
+}
+
+fn suite_workspace(suite: &str) -> Workspace {
+    let ws = Workspace::new();
+    ws.runbook("LIN-LOG-001")
+        .toml("[inputs]\nlog_retention_days = 90\nhosts = [\"a\"]")
+        .create();
+    ws.write("suite.toml", suite);
+    ws
+}
+
+#[rstest]
+#[case::unknown_suite_field(
+    "name = \"s\"\nrunbooks = [\"runbooks\"]\nwaviers = []\n",
+    &["suite.toml:3:1:", "unknown field `waviers`", "did you mean `waivers`?"]
+)]
+#[case::undeclared_input(
+    "name = \"s\"\nrunbooks = [\"runbooks\"]\n[inputs]\nlog_retention_dys = 30\n",
+    &["suite.toml:4:", "field `inputs.log_retention_dys`", "no loaded runbook declares an input", "did you mean `log_retention_days`?"]
+)]
+#[case::input_of_the_wrong_kind(
+    "name = \"s\"\nrunbooks = [\"runbooks\"]\n[inputs]\nlog_retention_days = \"ninety\"\n",
+    &["suite.toml:4:", "is a string but the runbooks' default `90` is an integer"]
+)]
+#[case::waiver_for_an_unknown_runbook(
+    "name = \"s\"\nrunbooks = [\"runbooks\"]\n[[waivers]]\nrunbook = \"LIN-LOG-01\"\nreason = \"r\"\nexpires = \"2030-01-01\"\n",
+    &["suite.toml:4:", "field `waivers[0].runbook`", "did you mean `LIN-LOG-001`?"]
+)]
+#[case::waiver_with_a_bad_date(
+    "name = \"s\"\nrunbooks = [\"runbooks\"]\n[[waivers]]\nrunbook = \"LIN-LOG-001\"\nreason = \"r\"\nexpires = \"31/01/2030\"\n",
+    &["suite.toml:6:", "field `waivers[0].expires`", "YYYY-MM-DD"]
+)]
+#[case::waiver_without_expiry(
+    "name = \"s\"\nrunbooks = [\"runbooks\"]\n[[waivers]]\nrunbook = \"LIN-LOG-001\"\nreason = \"r\"\n",
+    &["field `waivers[0]`", "missing field `expires`"]
+)]
+#[case::bad_select_glob(
+    "name = \"s\"\nrunbooks = [\"runbooks\"]\n[select]\ninclude = [\"LIN-[\"]\n",
+    &["field `select.include`", "not a valid glob"]
+)]
+#[case::toml_syntax(
+    "name = \"s\"\nrunbooks = [\"runbooks\"\n",
+    &["suite.toml:2:"]
+)]
+fn suite_errors(#[case] suite: &str, #[case] expected: &[&str]) {
+    let ws = suite_workspace(suite);
+    assert_rejected(&ws, &["--suite", "suite.toml"], expected);
+}
+
+#[rstest]
+#[case::unknown_input(&["--input", "log_retention=30"], &["--input", "no loaded runbook declares an input `log_retention`"])]
+#[case::wrong_kind(&["--input", "log_retention_days=ninety"], &["`ninety` is not an integer"])]
+#[case::no_equals(&["--input", "log_retention_days"], &["expected `NAME=VALUE`"])]
+fn input_override_errors(#[case] args: &[&str], #[case] expected: &[&str]) {
+    let ws = suite_workspace("name = \"s\"\nrunbooks = [\"runbooks\"]\n");
+    let mut all = vec!["--suite", "suite.toml"];
+    all.extend_from_slice(args);
+    assert_rejected(&ws, &all, expected);
+}
+
+#[test]
+fn report_in_a_missing_directory_is_refused_before_running() {
+    let ws = Workspace::new();
+    let ran = ws.join("ran");
+    ws.runbook("T-001")
+        .toml(&format!("[inputs]\nflag = \"{}\"", ran.display()))
+        .probe("touch \"$COMPLY_INPUT_FLAG\"\n")
+        .create();
+    let output = ws
+        .comply()
+        .args([
+            "run",
+            "--runbooks",
+            "runbooks",
+            "--junit",
+            "no/such/dir/r.xml",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("directory `no/such/dir` does not exist")
+    );
+    assert!(!ran.exists());
+}
+
+#[rstest]
+#[case::unknown_target(&["run", "--target", "telnet:host"], "unknown target `telnet:host`")]
+#[case::allow_tier_without_remediate(&["run", "--allow-tier", "L2"], "--remediate")]
+#[case::bad_allow_tier(&["run", "--remediate", "--allow-tier", "L3"], "invalid value 'L3'")]
+#[case::zero_timeout(&["run", "--timeout", "0"], "--timeout")]
+#[case::unknown_subcommand(&["frobnicate"], "unrecognized subcommand")]
+fn usage_errors(#[case] args: &[&str], #[case] expected: &str) {
+    let ws = Workspace::new();
+    let output = ws.comply().args(args).assert().code(2).get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(expected), "{stderr}");
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests of the `comply` binary: real processes, real reports.
+//! One test binary, one module per concern.
+
+mod commands;
+mod concurrency;
+mod hostile;
+mod input_errors;
+mod outcomes;
+mod reports;
+mod support;
