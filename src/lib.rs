@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod cancel;
 pub mod catalog;
 pub mod cli;
+pub mod coverage;
 pub mod embedded;
 pub mod exit_code;
 pub mod lifecycle;

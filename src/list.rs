@@ -1,11 +1,13 @@
-//! `comply list`: the runbooks of a suite as a table or JSON.
+//! `comply list`: the runbooks of a suite, or with `--coverage` the Subpart C
+//! citations they automate, as a table, JSON or Markdown.
 
 use serde::Serialize;
 
-use crate::model::{Suite, Tier};
+use crate::coverage::{self, CoverageRow};
+use crate::model::{Runbook, Suite, Tier};
 
 /// Platforms as listed, or `all`.
-fn platforms(runbook: &crate::model::Runbook) -> String {
+fn platforms(runbook: &Runbook) -> String {
     match &runbook.platforms {
         Some(list) => list
             .iter()
@@ -16,35 +18,24 @@ fn platforms(runbook: &crate::model::Runbook) -> String {
     }
 }
 
-pub fn table(suite: &Suite) -> String {
-    let rows: Vec<[String; 5]> = suite
-        .runbooks
-        .iter()
-        .map(|runbook| {
-            [
-                runbook.id.to_string(),
-                runbook.tier.to_string(),
-                platforms(runbook),
-                runbook.citations(),
-                runbook.title.clone(),
-            ]
-        })
-        .collect();
-    let header = ["ID", "TIER", "PLATFORMS", "HIPAA", "TITLE"].map(str::to_owned);
-    let mut widths = header.clone().map(|h| h.len());
-    for row in &rows {
+/// Columns padded to their widest cell; the last column is not padded.
+fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
     let mut out = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
+    for row in std::iter::once(&header).chain(rows) {
+        let last = row.len() - 1;
         let cells: Vec<String> = row
             .iter()
-            .zip(widths)
+            .zip(&widths)
             .enumerate()
             .map(|(index, (cell, width))| {
-                if index == 4 {
+                if index == last {
                     cell.clone()
                 } else {
                     format!("{cell:width$}")
@@ -55,6 +46,45 @@ pub fn table(suite: &Suite) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A Markdown table; `|` in cells is escaped.
+fn markdown(header: &[&str], rows: &[Vec<String>]) -> String {
+    let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
+    let mut out = line(header.iter().map(|h| (*h).to_owned()).collect());
+    out.push_str(&line(header.iter().map(|_| "---".to_owned()).collect()));
+    for row in rows {
+        out.push_str(&line(
+            row.iter().map(|cell| cell.replace('|', "\\|")).collect(),
+        ));
+    }
+    out
+}
+
+const RUNBOOK_HEADER: [&str; 5] = ["ID", "TIER", "PLATFORMS", "HIPAA", "TITLE"];
+
+fn runbook_rows(suite: &Suite) -> Vec<Vec<String>> {
+    suite
+        .runbooks
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.tier.to_string(),
+                platforms(r),
+                r.citations(),
+                r.title.clone(),
+            ]
+        })
+        .collect()
+}
+
+pub fn table(suite: &Suite) -> String {
+    aligned(&RUNBOOK_HEADER, &runbook_rows(suite))
+}
+
+pub fn markdown_table(suite: &Suite) -> String {
+    markdown(&RUNBOOK_HEADER, &runbook_rows(suite))
 }
 
 #[derive(Serialize)]
@@ -87,12 +117,54 @@ pub fn json(suite: &Suite) -> String {
             scenarios: runbook.scenarios.iter().map(|s| s.name.as_str()).collect(),
         })
         .collect();
-    let document = serde_json::json!({
-        "schema": "comply.list/v1",
-        "suite": suite.name,
-        "runbooks": runbooks,
-    });
-    let mut json = serde_json::to_string_pretty(&document).expect("always serializes");
+    pretty(
+        &serde_json::json!({ "schema": "comply.list/v1", "suite": suite.name, "runbooks": runbooks }),
+    )
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    let mut json = serde_json::to_string_pretty(value).expect("always serializes");
     json.push('\n');
     json
+}
+
+const COVERAGE_HEADER: [&str; 4] = ["CITATION", "TITLE", "KIND", "CHECKED BY"];
+
+fn coverage_rows(rows: &[CoverageRow]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|row| {
+            vec![
+                row.citation.to_owned(),
+                row.title.to_owned(),
+                row.kind(),
+                row.checked_by(),
+            ]
+        })
+        .collect()
+}
+
+pub fn coverage_table(suite: &Suite) -> String {
+    let rows = coverage::rows(suite);
+    format!(
+        "{}\n{}\n",
+        aligned(&COVERAGE_HEADER, &coverage_rows(&rows)),
+        coverage::summary(&rows)
+    )
+}
+
+pub fn coverage_markdown(suite: &Suite) -> String {
+    let rows = coverage::rows(suite);
+    format!(
+        "{}\n{}\n",
+        markdown(&COVERAGE_HEADER, &coverage_rows(&rows)),
+        coverage::summary(&rows)
+    )
+}
+
+pub fn coverage_json(suite: &Suite) -> String {
+    pretty(&serde_json::json!({
+        "schema": "comply.coverage/v1",
+        "suite": suite.name,
+        "citations": coverage::rows(suite),
+    }))
 }

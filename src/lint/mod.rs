@@ -234,3 +234,59 @@ fn remediation_verdict(script: &Script, name: &str) -> Option<Verdict> {
         format!("{}: {}", finding.variant, finding.message),
     ))
 }
+
+/// The findings for one runbook.
+#[derive(Debug, Clone)]
+pub struct RunbookLint {
+    pub runbook: std::sync::Arc<Runbook>,
+    pub findings: Vec<Finding>,
+}
+
+impl RunbookLint {
+    pub fn failures(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.level == Level::Failure)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.level == Level::Warning)
+    }
+}
+
+/// Lints every runbook of a suite, in parallel (ShellCheck takes tens of
+/// milliseconds a script). Results are in the suite's order.
+pub fn lint_suite(
+    suite: &crate::model::Suite,
+    shellcheck: Option<&shellcheck::Shellcheck>,
+) -> Vec<RunbookLint> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut results: Vec<(usize, RunbookLint)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(runbook) = suite.runbooks.get(index) else {
+                            break;
+                        };
+                        done.push((
+                            index,
+                            RunbookLint {
+                                runbook: runbook.clone(),
+                                findings: lint_runbook(runbook, shellcheck),
+                            },
+                        ));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("lint workers do not panic"))
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, lint)| lint).collect()
+}

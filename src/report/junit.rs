@@ -4,8 +4,9 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 
 use super::RunMeta;
 use super::transcript;
-use crate::outcome::Kind;
-use crate::runner::{CaseResult, RunReport, TargetReport};
+use crate::model::Runbook;
+use crate::outcome::{Kind, Mode};
+use crate::runner::{CaseResult, RunReport};
 use crate::text::xml_safe;
 
 /// The default output is a superset that GitLab, Jenkins, GitHub reporters
@@ -19,13 +20,35 @@ pub enum Dialect {
 
 pub fn render(run: &RunReport, meta: &RunMeta, dialect: Dialect) -> Vec<u8> {
     let mut report = Report::new("comply");
-    if dialect == Dialect::Full {
-        report.set_timestamp(run.started_at);
-    }
-    report.set_time(run.duration);
     for target in &run.targets {
-        report.add_test_suite(test_suite(run, target, meta, dialect));
+        let mut suite = test_suite(
+            meta,
+            run.mode,
+            &target.target,
+            &target.hostname,
+            &target.platform,
+        );
+        suite.set_timestamp(target.started_at);
+        suite.set_time(target.duration);
+        for case in &target.cases {
+            suite.add_test_case(test_case(run, case, dialect));
+        }
+        report.add_test_suite(suite);
     }
+    finish(report, run.started_at, run.duration, dialect)
+}
+
+/// Serializes a report in the dialect asked for.
+pub fn finish(
+    mut report: Report,
+    started_at: chrono::DateTime<chrono::Local>,
+    duration: std::time::Duration,
+    dialect: Dialect,
+) -> Vec<u8> {
+    if dialect == Dialect::Full {
+        report.set_timestamp(started_at);
+    }
+    report.set_time(duration);
     let xml = report
         .to_string()
         .expect("serializing to a string cannot fail");
@@ -50,25 +73,23 @@ fn without_testsuites_skipped(xml: &str) -> String {
     format!("{}{}{}", &xml[..start], cleaned.join(" "), &xml[end..])
 }
 
-fn test_suite(
-    run: &RunReport,
-    target: &TargetReport,
+/// A `<testsuite>` named `{suite} @ {target}` with the properties of SPEC §4.
+pub fn test_suite(
     meta: &RunMeta,
-    dialect: Dialect,
+    mode: Mode,
+    target: &str,
+    hostname: &str,
+    platform: &str,
 ) -> TestSuite {
-    let mut suite = TestSuite::new(format!("{} @ {}", meta.suite, target.target));
-    suite.set_timestamp(target.started_at);
-    suite.set_time(target.duration);
-    suite
-        .extra
-        .insert("hostname".into(), target.hostname.clone().into());
+    let mut suite = TestSuite::new(format!("{} @ {target}", meta.suite));
+    suite.extra.insert("hostname".into(), hostname.into());
     let properties = [
-        ("comply.version", env!("CARGO_PKG_VERSION").to_owned()),
-        ("comply.target", target.target.clone()),
-        ("comply.platform", target.platform.clone()),
-        ("comply.mode", run.mode.as_str().to_owned()),
-        ("comply.suite", meta.suite_source.clone()),
-        ("comply.runbooks.sha256", meta.runbooks_sha256.clone()),
+        ("comply.version", env!("CARGO_PKG_VERSION")),
+        ("comply.target", target),
+        ("comply.platform", platform),
+        ("comply.mode", mode.as_str()),
+        ("comply.suite", &meta.suite_source),
+        ("comply.runbooks.sha256", &meta.runbooks_sha256),
     ];
     suite.add_properties(
         properties
@@ -80,30 +101,26 @@ fn test_suite(
             .iter()
             .map(|(name, value)| Property::new(format!("input.{name}"), value)),
     );
-    for case in &target.cases {
-        suite.add_test_case(test_case(run, case, dialect));
-    }
     suite
 }
 
 /// `{target}.{family}` with the target's dots replaced, so CI tools that
 /// split class names on dots do not take a host name apart.
-pub fn classname(target: &str, case: &CaseResult) -> String {
-    format!("{}.{}", target.replace('.', "-"), case.runbook.family())
+pub fn classname(target: &str, runbook: &Runbook) -> String {
+    format!("{}.{}", target.replace('.', "-"), runbook.family())
 }
 
 /// `{citation} {id}: {title}`, and in the gate the scenario, which keeps
 /// (classname, name) unique across a runbook's scenarios.
-pub fn case_name(case: &CaseResult) -> String {
-    let runbook = &case.runbook;
+pub fn case_name(runbook: &Runbook, scenario: Option<&str>) -> String {
     let name = format!(
         "{} {}: {}",
         runbook.primary_citation().id,
         runbook.id,
         runbook.title
     );
-    match &case.gate {
-        Some(gate) => format!("{name} [{}]", gate.scenario),
+    match scenario {
+        Some(scenario) => format!("{name} [{scenario}]"),
         None => name,
     }
 }
@@ -120,8 +137,14 @@ fn test_case(run: &RunReport, case: &CaseResult, dialect: Dialect) -> TestCase {
     if outcome.kind(run.mode) != Kind::Pass {
         status.set_type(outcome.as_str()).set_message(message);
     }
-    let mut test_case = TestCase::new(case_name(case), status);
-    test_case.set_classname(classname(&case.target, case));
+    let mut test_case = TestCase::new(
+        case_name(
+            &case.runbook,
+            case.gate.as_ref().map(|g| g.scenario.as_str()),
+        ),
+        status,
+    );
+    test_case.set_classname(classname(&case.target, &case.runbook));
     test_case.set_time(case.duration);
     test_case.set_system_out(transcript::render(case));
     if dialect == Dialect::Full {

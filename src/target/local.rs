@@ -13,16 +13,21 @@ pub const GRACE: Duration = Duration::from_secs(5);
 #[derive(Debug, Default)]
 pub struct Local;
 
+/// This machine's host name.
+pub fn hostname() -> String {
+    rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned()
+}
+
 impl Target for Local {
     fn name(&self) -> &str {
         "local"
     }
 
     fn hostname(&self) -> String {
-        rustix::system::uname()
-            .nodename()
-            .to_string_lossy()
-            .into_owned()
+        hostname()
     }
 
     fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {

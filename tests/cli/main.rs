@@ -5,6 +5,7 @@ mod commands;
 mod concurrency;
 mod hostile;
 mod input_errors;
+mod lint;
 mod outcomes;
 mod reports;
 mod support;
