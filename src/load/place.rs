@@ -89,7 +89,13 @@ impl Place {
                         InputError::new(self.to_string(), format!("cannot list: {error}"))
                     })?;
                     let place = Place::Disk(entry.path());
-                    let is_dir = place.is_dir();
+                    // The entry's type costs no system call; only a link
+                    // needs a stat to learn what it points to.
+                    let is_dir = match entry.file_type() {
+                        Ok(kind) if kind.is_symlink() => place.is_dir(),
+                        Ok(kind) => kind.is_dir(),
+                        Err(_) => place.is_dir(),
+                    };
                     children.push((place, is_dir));
                 }
                 children

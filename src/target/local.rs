@@ -4,7 +4,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::process::{self, Limits};
-use super::{StepOutput, StepRequest, Target, TargetError, inherited_env, script};
+use super::{StepOutput, StepRequest, Target, TargetError, resolve_program, script, set_step_env};
 use crate::cancel::Cancel;
 
 /// Seconds between SIGTERM and SIGKILL when a step times out.
@@ -32,13 +32,9 @@ impl Target for Local {
 
     fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
         let interpreter = script::interpreter(request.script);
-        let mut command = Command::new(&interpreter[0]);
-        command
-            .args(&interpreter[1..])
-            .current_dir("/")
-            .env_clear()
-            .envs(inherited_env())
-            .envs(request.env.iter().map(|(k, v)| (k, v)));
+        let mut command = Command::new(resolve_program(&interpreter[0]));
+        command.args(&interpreter[1..]).current_dir("/");
+        set_step_env(&mut command, &request.env);
         let limits = Limits {
             timeout: request.timeout,
             grace: GRACE,
