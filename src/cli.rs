@@ -8,12 +8,14 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cancel::Cancel;
+use crate::engine::Engine;
 use crate::exit_code;
+use crate::gate::{GateOptions, fixture};
 use crate::lifecycle::Healing;
 use crate::load::{self, InputError, LoadOptions};
-use crate::outcome::Kind;
+use crate::outcome::{Kind, Mode};
 use crate::report::{self, RunMeta, console::Console, junit::Dialect};
-use crate::runner::{self, RunOptions, RunReport};
+use crate::runner::{self, RunOptions, RunReport, StepLimits};
 use crate::target::{self, Target};
 
 #[derive(Parser)]
@@ -36,8 +38,73 @@ enum Command {
     Lint(LintArgs),
     /// List the runbooks of a suite, or with --coverage the HIPAA citations they automate.
     List(ListArgs),
+    /// Prove on fresh container fixtures that each runbook detects, heals, is idempotent and persists.
+    Gate(GateArgs),
     /// Write a runbook directory as a deterministic JSON bundle.
     Bundle(BundleArgs),
+    /// Build the fixture images the gate uses, or remove what a killed gate left behind.
+    #[command(subcommand)]
+    Fixtures(FixturesCommand),
+}
+
+#[derive(Subcommand)]
+enum FixturesCommand {
+    /// Build fixture images (all, or the named ones); unchanged ones are kept.
+    Build(FixturesBuildArgs),
+    /// Remove containers a killed `comply gate` left behind.
+    Prune(EngineArgs),
+    /// List the fixtures and whether their images are built.
+    List(FixturesBuildArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+struct EngineArgs {
+    /// Container engine: `docker` or `podman` (default: $COMPLY_CONTAINER_ENGINE, else docker).
+    #[arg(long, value_name = "ENGINE")]
+    engine: Option<String>,
+}
+
+impl EngineArgs {
+    fn engine(&self) -> Engine {
+        Engine::new(self.engine.as_deref())
+    }
+}
+
+#[derive(Args, Debug)]
+struct FixturesBuildArgs {
+    /// Fixture names (default: all).
+    #[arg(value_name = "NAME")]
+    names: Vec<String>,
+    /// A directory of your own fixtures, besides the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+#[derive(Args, Debug)]
+struct GateArgs {
+    #[command(flatten)]
+    suite: SuiteArgs,
+    /// Only these fixtures (default: every fixture); repeatable.
+    #[arg(long = "fixture", value_name = "NAME")]
+    fixture_names: Vec<String>,
+    /// A directory of your own fixtures, besides the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
+    /// Scenarios run at once, each in its own container (default: the number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Cap every step's timeout at this many seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: Option<u64>,
+    /// Bytes of stdout and of stderr kept per step; the rest is counted.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    output_limit: usize,
+    #[command(flatten)]
+    engine: EngineArgs,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 /// Where the runbooks come from.
@@ -104,6 +171,8 @@ struct RunArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
     output_limit: usize,
     #[command(flatten)]
+    engine: EngineArgs,
+    #[command(flatten)]
     report: ReportArgs,
 }
 
@@ -168,6 +237,9 @@ enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The environment cannot do what was asked (no container engine).
+    #[error("{0}")]
+    Environment(String),
 }
 
 impl CliError {
@@ -176,7 +248,7 @@ impl CliError {
             CliError::Input(_) | CliError::Usage(_) => exit_code::INVALID_INPUT,
             // The run happened but its report is lost: that is an error
             // result, not a verdict.
-            CliError::Write { .. } => exit_code::ERRORS,
+            CliError::Write { .. } | CliError::Environment(_) => exit_code::ERRORS,
         }
     }
 }
@@ -187,7 +259,11 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Lint(args) => lint(args),
         Command::List(args) => list(args),
+        Command::Gate(args) => gate(args),
         Command::Bundle(args) => bundle(args),
+        Command::Fixtures(FixturesCommand::Build(args)) => fixtures_build(args),
+        Command::Fixtures(FixturesCommand::List(args)) => fixtures_list(args),
+        Command::Fixtures(FixturesCommand::Prune(args)) => fixtures_prune(args),
     };
     let code = result.unwrap_or_else(|error| {
         let red = anstyle::Style::new()
@@ -224,11 +300,14 @@ fn write_report(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     })
 }
 
-fn parse_target(spec: &str) -> Result<Box<dyn Target>, CliError> {
+fn parse_target(spec: &str, engine: &EngineArgs) -> Result<Box<dyn Target>, CliError> {
     match spec.split_once(':') {
         None if spec == "local" => Ok(Box::new(target::local::Local)),
+        Some(("docker", container)) if !container.is_empty() => Ok(Box::new(
+            target::docker::Docker::new(engine.engine(), container),
+        )),
         _ => Err(CliError::Usage(format!(
-            "unknown target `{spec}`: expected `local`"
+            "unknown target `{spec}`: expected `local` or `docker:CONTAINER`"
         ))),
     }
 }
@@ -242,7 +321,7 @@ fn run(args: RunArgs) -> Result<i32, CliError> {
     let targets = args
         .targets
         .iter()
-        .map(|spec| parse_target(spec))
+        .map(|spec| parse_target(spec, &args.engine))
         .collect::<Result<Vec<_>, _>>()?;
     for path in [&args.report.junit, &args.report.json]
         .into_iter()
@@ -259,14 +338,13 @@ fn run(args: RunArgs) -> Result<i32, CliError> {
             Healing::Off
         },
         jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
-        timeout_cap: args.timeout.map(Duration::from_secs),
-        output_limit: args.output_limit,
+        limits: StepLimits {
+            timeout_cap: args.timeout.map(Duration::from_secs),
+            output_limit: args.output_limit,
+        },
         today: chrono::Local::now().date_naive(),
     };
-    let cancel = Cancel::new();
-    cancel
-        .on_signals()
-        .map_err(|error| CliError::Usage(format!("cannot install signal handlers: {error}")))?;
+    let cancel = cancellation()?;
     let mut console = Console::new(options.mode(), targets.len() > 1);
     let report = runner::run(&suite, &targets, &options, &cancel, |event| {
         console.event(event)
@@ -274,6 +352,113 @@ fn run(args: RunArgs) -> Result<i32, CliError> {
     console.summary(&report);
     write_reports(&report, &RunMeta::of(&suite), &args.report)?;
     Ok(exit_status(&report))
+}
+
+fn cancellation() -> Result<Cancel, CliError> {
+    let cancel = Cancel::new();
+    cancel.on_signals().map_err(|error| {
+        CliError::Environment(format!("cannot install signal handlers: {error}"))
+    })?;
+    Ok(cancel)
+}
+
+fn gate(args: GateArgs) -> Result<i32, CliError> {
+    let suite = load::load(&args.suite.load_options())?;
+    let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.fixture_names)?;
+    for path in [&args.report.junit, &args.report.json]
+        .into_iter()
+        .flatten()
+    {
+        check_writable(path)?;
+    }
+    let engine = args.engine.engine();
+    engine
+        .check()
+        .map_err(|error| CliError::Environment(error.to_string()))?;
+    build_fixtures(&engine, &fixtures)?;
+    let options = GateOptions {
+        jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
+        limits: StepLimits {
+            timeout_cap: args.timeout.map(Duration::from_secs),
+            output_limit: args.output_limit,
+        },
+    };
+    let cancel = cancellation()?;
+    let mut console = Console::new(Mode::Gate, true);
+    let report = crate::gate::run(&suite, &fixtures, &engine, &options, &cancel, |event| {
+        console.event(event)
+    });
+    console.summary(&report);
+    write_reports(&report, &RunMeta::of(&suite), &args.report)?;
+    Ok(exit_status(&report))
+}
+
+/// Builds the images of fixtures that are not built yet.
+fn build_fixtures(engine: &Engine, fixtures: &[fixture::Fixture]) -> Result<(), CliError> {
+    for fixture in fixtures {
+        let built = fixture
+            .build(engine, &mut |message| {
+                eprintln!("{}: {message}", fixture.def.name)
+            })
+            .map_err(|error| {
+                CliError::Environment(format!("fixture `{}`: {error}", fixture.def.name))
+            })?;
+        if let fixture::Built::Built { seconds } = built {
+            eprintln!(
+                "{}: built {} in {seconds:.1}s",
+                fixture.def.name, fixture.image
+            );
+        }
+    }
+    Ok(())
+}
+
+fn fixtures_build(args: FixturesBuildArgs) -> Result<i32, CliError> {
+    let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.names)?;
+    let engine = args.engine.engine();
+    engine
+        .check()
+        .map_err(|error| CliError::Environment(error.to_string()))?;
+    build_fixtures(&engine, &fixtures)?;
+    for fixture in &fixtures {
+        println!("{:<20} {}", fixture.def.name, fixture.image);
+    }
+    Ok(exit_code::OK)
+}
+
+fn fixtures_list(args: FixturesBuildArgs) -> Result<i32, CliError> {
+    let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.names)?;
+    let engine = args.engine.engine();
+    let available = engine.check().is_ok();
+    for fixture in &fixtures {
+        let state = match (available, available && fixture.is_built(&engine)) {
+            (false, _) => "engine not available",
+            (true, true) => "built",
+            (true, false) => "not built",
+        };
+        println!(
+            "{:<20} {:<8} {:<10} {:<42} {state}",
+            fixture.def.name,
+            fixture.def.platform,
+            format!("{:?}", fixture.def.kind).to_lowercase(),
+            fixture.image
+        );
+    }
+    Ok(exit_code::OK)
+}
+
+fn fixtures_prune(args: EngineArgs) -> Result<i32, CliError> {
+    let engine = args.engine();
+    engine
+        .check()
+        .map_err(|error| CliError::Environment(error.to_string()))?;
+    let removed =
+        crate::gate::prune(&engine).map_err(|error| CliError::Environment(error.to_string()))?;
+    println!(
+        "removed {} left behind by a gate",
+        report::console::plural(removed, "container", "containers")
+    );
+    Ok(exit_code::OK)
 }
 
 fn write_reports(report: &RunReport, meta: &RunMeta, args: &ReportArgs) -> Result<(), CliError> {

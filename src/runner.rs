@@ -3,8 +3,7 @@
 //! prints: everything it learns goes to the caller as [`Event`]s, and the
 //! console, JUnit and JSON reporters consume those.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local};
@@ -15,14 +14,20 @@ use crate::model::{Runbook, ScriptSet, Suite, Waiver};
 use crate::outcome::{Mode, Outcome};
 use crate::target::{StepOutput, StepRequest, Target, TargetError};
 
+/// Limits every step of a run or gate obeys.
+#[derive(Debug, Clone, Copy)]
+pub struct StepLimits {
+    /// `--timeout`: caps every runbook's own `timeout_s`.
+    pub timeout_cap: Option<Duration>,
+    pub output_limit: usize,
+}
+
 /// How to run, from the command line.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     pub healing: Healing,
     pub jobs: usize,
-    /// `--timeout`: caps every runbook's own `timeout_s`.
-    pub timeout_cap: Option<Duration>,
-    pub output_limit: usize,
+    pub limits: StepLimits,
     pub today: chrono::NaiveDate,
 }
 
@@ -74,6 +79,9 @@ pub struct CaseResult {
     pub duration: Duration,
     pub waiver: Option<WaiverNote>,
     pub gate: Option<GateCoordinates>,
+    /// Facts for the transcript besides the steps: what a remediation
+    /// changed in a fixture.
+    pub notes: Vec<String>,
 }
 
 impl CaseResult {
@@ -221,51 +229,35 @@ pub fn run(
     on_event(Event::Started { total: jobs.len() });
 
     let remediation_locks: Vec<Mutex<()>> = targets.iter().map(|_| Mutex::new(())).collect();
-    let next_job = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::channel::<Message>();
-    std::thread::scope(|scope| {
-        for _ in 0..options.jobs.clamp(1, jobs.len().max(1)) {
-            let sender = sender.clone();
-            let (jobs, next_job, platforms, remediation_locks) =
-                (&jobs, &next_job, &platforms, &remediation_locks);
-            scope.spawn(move || {
-                loop {
-                    let index = next_job.fetch_add(1, Ordering::SeqCst);
-                    let Some(job) = jobs.get(index) else { break };
-                    let target = targets[job.target].as_ref();
-                    let _ = sender.send(Message::Started(job.target, job.runbook.id.to_string()));
-                    let context = CaseContext {
-                        suite,
-                        target,
-                        platform: &platforms[job.target],
-                        options,
-                        cancel,
-                        remediation_lock: &remediation_locks[job.target],
-                    };
-                    let result = context.run_case(job);
-                    if sender
-                        .send(Message::Finished(job.target, Box::new(result)))
-                        .is_err()
-                    {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(sender);
-        for message in receiver {
-            match message {
-                Message::Started(target, runbook) => on_event(Event::CaseStarted {
-                    target: targets[target].name(),
-                    runbook: &runbook,
-                }),
-                Message::Finished(target, result) => {
-                    on_event(Event::CaseFinished(&result));
-                    reports[target].cases.push(*result);
-                }
+    crate::pool::run(
+        options.jobs,
+        &jobs,
+        |job, send| {
+            send(Message::Started(job.target, job.runbook.id.to_string()));
+            let context = CaseContext {
+                suite,
+                target: targets[job.target].as_ref(),
+                platform: &platforms[job.target],
+                options,
+                cancel,
+                remediation_lock: &remediation_locks[job.target],
+            };
+            send(Message::Finished(
+                job.target,
+                Box::new(context.run_case(job)),
+            ));
+        },
+        |message| match message {
+            Message::Started(target, runbook) => on_event(Event::CaseStarted {
+                target: targets[target].name(),
+                runbook: &runbook,
+            }),
+            Message::Finished(target, result) => {
+                on_event(Event::CaseFinished(&result));
+                reports[target].cases.push(*result);
             }
-        }
-    });
+        },
+    );
 
     let duration = clock.elapsed();
     for report in &mut reports {
@@ -319,6 +311,7 @@ impl CaseContext<'_> {
             duration: clock.elapsed(),
             waiver: job.waiver.clone(),
             gate: None,
+            notes: Vec::new(),
         }
     }
 
@@ -419,10 +412,10 @@ impl CaseContext<'_> {
         let request = step_request(
             self.suite,
             runbook,
-            step,
+            step.as_str(),
             platform,
             script.text(),
-            self.options,
+            self.options.limits,
         );
         StepRecord {
             label: label.to_owned(),
@@ -437,7 +430,7 @@ impl CaseContext<'_> {
 /// Adds what the last step said to the verdict (`… — unattended-upgrades is
 /// not installed`), so the console line and JUnit message explain
 /// themselves: stdout's first line, or stderr's when stdout is empty.
-fn with_evidence(mut verdict: Verdict, last: Option<&StepRecord>) -> Verdict {
+pub fn with_evidence(mut verdict: Verdict, last: Option<&StepRecord>) -> Verdict {
     let Some(Ok(output)) = last.map(|step| &step.result) else {
         return verdict;
     };
@@ -461,13 +454,13 @@ fn with_evidence(mut verdict: Verdict, last: Option<&StepRecord>) -> Verdict {
 pub fn step_request<'a>(
     suite: &Suite,
     runbook: &Runbook,
-    step: Step,
+    step: &str,
     platform: &str,
     script: &'a str,
-    options: &RunOptions,
+    limits: StepLimits,
 ) -> StepRequest<'a> {
     let mut env = vec![
-        ("COMPLY_STEP".to_owned(), step.as_str().to_owned()),
+        ("COMPLY_STEP".to_owned(), step.to_owned()),
         ("COMPLY_RUNBOOK".to_owned(), runbook.id.to_string()),
         ("COMPLY_PLATFORM".to_owned(), platform.to_owned()),
     ];
@@ -483,8 +476,8 @@ pub fn step_request<'a>(
     StepRequest {
         script,
         env,
-        timeout: options.timeout_cap.map_or(timeout, |cap| cap.min(timeout)),
-        output_limit: options.output_limit,
+        timeout: limits.timeout_cap.map_or(timeout, |cap| cap.min(timeout)),
+        output_limit: limits.output_limit,
     }
 }
 

@@ -258,35 +258,24 @@ pub fn lint_suite(
     suite: &crate::model::Suite,
     shellcheck: Option<&shellcheck::Shellcheck>,
 ) -> Vec<RunbookLint> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut results: Vec<(usize, RunbookLint)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let Some(runbook) = suite.runbooks.get(index) else {
-                            break;
-                        };
-                        done.push((
-                            index,
-                            RunbookLint {
-                                runbook: runbook.clone(),
-                                findings: lint_runbook(runbook, shellcheck),
-                            },
-                        ));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("lint workers do not panic"))
-            .collect()
-    });
+    let mut results: Vec<(usize, RunbookLint)> = Vec::new();
+    let indexed: Vec<(usize, &std::sync::Arc<Runbook>)> =
+        suite.runbooks.iter().enumerate().collect();
+    crate::pool::run(
+        workers,
+        &indexed,
+        |(index, runbook), send| {
+            send((
+                *index,
+                RunbookLint {
+                    runbook: (*runbook).clone(),
+                    findings: lint_runbook(runbook, shellcheck),
+                },
+            ))
+        },
+        |result| results.push(result),
+    );
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, lint)| lint).collect()
 }

@@ -86,6 +86,8 @@ struct JsonCase<'a> {
     scenario: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiver: Option<JsonWaiver<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notes: &'a [String],
     steps: Vec<JsonStep<'a>>,
 }
 
@@ -185,6 +187,7 @@ fn case(mode: Mode, case: &CaseResult) -> JsonCase<'_> {
             expires: note.waiver.expires.to_string(),
             expired: note.expired,
         }),
+        notes: &case.notes,
         steps: case.steps.iter().map(step).collect(),
     }
 }

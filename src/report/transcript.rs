@@ -18,6 +18,9 @@ pub fn render(case: &CaseResult) -> String {
             note.waiver.expires, note.waiver.reason
         );
     }
+    for note in &case.notes {
+        let _ = writeln!(out, "{note}");
+    }
     for step in &case.steps {
         render_step(&mut out, step);
     }

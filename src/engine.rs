@@ -1,0 +1,175 @@
+//! The container engine's command line (`docker` or `podman`): the one place
+//! that knows its verbs and output formats. The docker target, fixture
+//! builds and the gate all go through it.
+
+use std::ffi::OsStr;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+/// The label every container the gate starts carries, so `comply fixtures
+/// prune` can find leftovers of a killed run.
+pub const GATE_LABEL: &str = "comply.gate";
+/// The label of fixture images, naming the fixture.
+pub const FIXTURE_LABEL: &str = "comply.fixture";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EngineError(pub String);
+
+/// The state of a container, from `inspect`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerState {
+    Missing,
+    Stopped(String),
+    Running,
+}
+
+#[derive(Debug, Clone)]
+pub struct Engine {
+    program: PathBuf,
+    name: String,
+}
+
+impl Engine {
+    /// `--engine`, else `COMPLY_CONTAINER_ENGINE`, else `docker`.
+    pub fn new(choice: Option<&str>) -> Engine {
+        let name = choice
+            .map(str::to_owned)
+            .or_else(|| {
+                std::env::var("COMPLY_CONTAINER_ENGINE")
+                    .ok()
+                    .filter(|v| !v.is_empty())
+            })
+            .unwrap_or_else(|| "docker".to_owned());
+        Engine {
+            program: crate::target::resolve_program(&name),
+            name,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A command line for the engine.
+    pub fn command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = Command::new(&self.program);
+        command.args(args).stdin(Stdio::null());
+        command
+    }
+
+    /// Runs an engine command to completion and returns its stdout, or an
+    /// error with its stderr.
+    pub fn output<I, S>(&self, args: I) -> Result<String, EngineError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = self.command(args);
+        let rendered = format!("{command:?}");
+        let output: Output = command
+            .output()
+            .map_err(|error| EngineError(format!("cannot run `{}`: {error}", self.name)))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(EngineError(format!(
+                "{rendered} failed ({}): {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            )))
+        }
+    }
+
+    /// Whether the engine answers at all.
+    pub fn check(&self) -> Result<(), EngineError> {
+        self.output(["version", "--format", "{{.Server.Version}}"])
+            .map(|_| ())
+            .map_err(|error| {
+                EngineError(format!(
+                    "the container engine `{}` does not answer ({error}); is its daemon running?",
+                    self.name
+                ))
+            })
+    }
+
+    pub fn state(&self, container: &str) -> Result<ContainerState, EngineError> {
+        let mut command = self.command([
+            "inspect",
+            "--type",
+            "container",
+            "--format",
+            "{{.State.Status}}",
+            container,
+        ]);
+        let output = command
+            .output()
+            .map_err(|error| EngineError(format!("cannot run `{}`: {error}", self.name)))?;
+        let stdout = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if stderr.to_lowercase().contains("no such") {
+                return Ok(ContainerState::Missing);
+            }
+            return Err(EngineError(format!(
+                "`{} inspect {container}` failed: {}",
+                self.name,
+                stderr.trim()
+            )));
+        }
+        Ok(if stdout == "running" {
+            ContainerState::Running
+        } else {
+            ContainerState::Stopped(stdout)
+        })
+    }
+
+    pub fn inspect(&self, object: &str, format: &str) -> Result<String, EngineError> {
+        self.output(["inspect", "--format", format, object])
+            .map(|s| s.trim().to_owned())
+    }
+
+    pub fn image_exists(&self, image: &str) -> bool {
+        self.command(["image", "inspect", image])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    }
+
+    /// Starts a detached container and returns its id.
+    pub fn run_detached(&self, args: &[String]) -> Result<String, EngineError> {
+        let mut all = vec!["run".to_owned(), "--detach".to_owned()];
+        all.extend_from_slice(args);
+        self.output(&all).map(|id| id.trim().to_owned())
+    }
+
+    pub fn restart(&self, container: &str, stop_timeout_s: u64) -> Result<(), EngineError> {
+        self.output(["restart", "--time", &stop_timeout_s.to_string(), container])
+            .map(|_| ())
+    }
+
+    /// Removes a container whatever its state; a missing one is fine.
+    pub fn remove(&self, container: &str) -> Result<(), EngineError> {
+        match self.output(["rm", "--force", "--volumes", container]) {
+            Ok(_) => Ok(()),
+            Err(error) if error.0.to_lowercase().contains("no such") => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Ids of containers (running or not) carrying a label.
+    pub fn containers_labelled(&self, label: &str) -> Result<Vec<String>, EngineError> {
+        let filter = format!("label={label}");
+        Ok(self
+            .output(["ps", "--all", "--quiet", "--no-trunc", "--filter", &filter])?
+            .lines()
+            .map(str::to_owned)
+            .filter(|id| !id.is_empty())
+            .collect())
+    }
+}

@@ -1,0 +1,386 @@
+//! Fixture definitions (`fixtures/<name>/fixture.toml`), their content hash,
+//! and building their images offline: a base root filesystem from
+//! `debootstrap` imported into the engine, then the fixture's own
+//! `docker build` on top. Images are tagged by the hash of everything that
+//! defines them, so an unchanged fixture is never rebuilt.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use serde::Deserialize;
+
+use crate::engine::{Engine, EngineError, FIXTURE_LABEL};
+use crate::load::{InputError, Place, from_toml};
+use crate::model::{Platform, sha256_hex};
+
+/// How a fixture runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Container,
+    Vm,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureToml {
+    pub name: String,
+    pub platform: Platform,
+    pub kind: Kind,
+    /// Whether PID 1 is an init system (systemd): then unit states count
+    /// as changes a remediation makes.
+    #[serde(default)]
+    pub init: bool,
+    #[serde(default)]
+    pub description: String,
+    pub build: BuildSection,
+    pub run: RunSection,
+    pub ready: ReadySection,
+    #[serde(default)]
+    pub changes: ChangesSection,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildSection {
+    /// A base directory beside the fixture (`fixtures/base`).
+    pub base: String,
+    #[serde(default = "default_dockerfile")]
+    pub dockerfile: String,
+    #[serde(default = "default_context")]
+    pub context: String,
+    #[serde(default = "default_base_arg")]
+    pub base_arg: String,
+}
+
+fn default_dockerfile() -> String {
+    "Dockerfile".to_owned()
+}
+fn default_context() -> String {
+    ".".to_owned()
+}
+fn default_base_arg() -> String {
+    "BASE".to_owned()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSection {
+    #[serde(default)]
+    pub cap_add: Vec<String>,
+    #[serde(default)]
+    pub tmpfs: Vec<String>,
+    #[serde(default)]
+    pub volumes: Vec<String>,
+    #[serde(default)]
+    pub stop_signal: Option<String>,
+    #[serde(default = "default_stop_timeout")]
+    pub stop_timeout_s: u64,
+    /// The container's network: `none` by default, so the gate never
+    /// depends on (or reaches) the network.
+    #[serde(default = "default_network")]
+    pub network: String,
+}
+
+fn default_stop_timeout() -> u64 {
+    10
+}
+
+fn default_network() -> String {
+    "none".to_owned()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadySection {
+    /// Runs in the container after every start: exit 0 when ready.
+    pub script: String,
+    #[serde(default = "default_ready_timeout")]
+    pub timeout_s: u64,
+}
+
+fn default_ready_timeout() -> u64 {
+    60
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesSection {
+    /// Globs of paths whose changes are the fixture's own activity.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+/// A fixture with where it came from and what its images are called.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub def: FixtureToml,
+    pub dir: Place,
+    pub base: BaseImage,
+    /// `comply-fixture/<name>:<hash>`.
+    pub image: String,
+    pub hash: String,
+}
+
+/// The shared base root filesystem of container fixtures.
+#[derive(Debug, Clone)]
+pub struct BaseImage {
+    pub dir: Place,
+    pub image: String,
+}
+
+/// The files of a directory, recursively, as (relative path, bytes), sorted.
+fn files(dir: &Place) -> Result<Vec<(String, Vec<u8>)>, InputError> {
+    fn walk(dir: &Place, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), InputError> {
+        for (child, is_dir) in dir.children()? {
+            let name = format!("{prefix}{}", child.file_name());
+            if is_dir {
+                walk(&child, &format!("{name}/"), out)?;
+            } else {
+                out.push((name, child.read()?));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, "", &mut out)?;
+    Ok(out)
+}
+
+/// A hash of every file's path and content, and of extra facts.
+fn tree_hash(files: &[(String, Vec<u8>)], extra: &[&str]) -> String {
+    let mut text = Vec::new();
+    for fact in extra {
+        text.extend_from_slice(fact.as_bytes());
+        text.push(0);
+    }
+    for (path, bytes) in files {
+        text.extend_from_slice(path.as_bytes());
+        text.push(0);
+        text.extend_from_slice(sha256_hex(bytes).as_bytes());
+        text.push(0);
+    }
+    sha256_hex(&text)[..16].to_owned()
+}
+
+/// The debootstrap mirror and suite, which the base image depends on too.
+fn base_environment() -> [String; 2] {
+    [
+        std::env::var("COMPLY_DEBIAN_MIRROR").unwrap_or_default(),
+        std::env::var("COMPLY_DEBIAN_SUITE").unwrap_or_default(),
+    ]
+}
+
+/// Every fixture in a tree (`fixtures/`), by name.
+pub fn discover(root: &Place) -> Result<BTreeMap<String, Fixture>, InputError> {
+    let mut fixtures = BTreeMap::new();
+    for (dir, is_dir) in root.children()? {
+        let toml = dir.join("fixture.toml");
+        if !is_dir || !toml.exists() {
+            continue;
+        }
+        let file = toml.to_string();
+        let def: FixtureToml = from_toml(&file, &toml.read_to_string()?)?;
+        if def.name != dir.file_name() {
+            return Err(InputError::new(
+                file,
+                format!(
+                    "name `{}` differs from its directory name `{}`",
+                    def.name,
+                    dir.file_name()
+                ),
+            )
+            .field("name"));
+        }
+        for pattern in &def.changes.ignore {
+            globset::Glob::new(pattern).map_err(|error| {
+                InputError::new(
+                    &file,
+                    format!("`{pattern}` is not a valid glob: {}", error.kind()),
+                )
+                .field("changes.ignore")
+            })?;
+        }
+        let base_dir = root.join(&def.build.base);
+        if !base_dir.join("build-rootfs.sh").exists() {
+            return Err(InputError::new(
+                file,
+                format!("base `{}` has no build-rootfs.sh", def.build.base),
+            )
+            .field("build.base"));
+        }
+        let environment = base_environment();
+        let base_hash = tree_hash(&files(&base_dir)?, &[&environment[0], &environment[1]]);
+        let hash = tree_hash(&files(&dir)?, &[&base_hash]);
+        let fixture = Fixture {
+            image: format!("comply-fixture/{}:{hash}", def.name),
+            base: BaseImage {
+                dir: base_dir,
+                image: format!("comply-fixture/base:{base_hash}"),
+            },
+            hash,
+            def,
+            dir,
+        };
+        fixtures.insert(fixture.def.name.clone(), fixture);
+    }
+    Ok(fixtures)
+}
+
+/// The embedded fixtures, then those of `--fixtures DIR` (which may replace
+/// an embedded one of the same name).
+pub fn all(extra: Option<&Path>) -> Result<BTreeMap<String, Fixture>, InputError> {
+    let mut fixtures = discover(&Place::Embedded("fixtures".into()))?;
+    if let Some(dir) = extra {
+        fixtures.extend(discover(&Place::Disk(dir.to_owned()))?);
+    }
+    Ok(fixtures)
+}
+
+/// Picks fixtures by name (all when `names` is empty).
+pub fn select(
+    mut all: BTreeMap<String, Fixture>,
+    names: &[String],
+) -> Result<Vec<Fixture>, InputError> {
+    if names.is_empty() {
+        return Ok(all.into_values().collect());
+    }
+    let known: Vec<String> = all.keys().cloned().collect();
+    names
+        .iter()
+        .map(|name| {
+            all.remove(name).ok_or_else(|| {
+                let hint = crate::suggest::closest(name, known.iter().map(String::as_str))
+                    .map(|close| format!("did you mean `{close}`?"))
+                    .unwrap_or_else(|| format!("the fixtures are: {}", known.join(", ")));
+                InputError::new("--fixture", format!("no fixture named `{name}`")).hint(Some(hint))
+            })
+        })
+        .collect()
+}
+
+/// Writes a tree's files into a fresh temporary directory (embedded files
+/// have no modes: scripts are made executable by their Dockerfile or run
+/// through `sh`).
+fn materialize(dir: &Place) -> Result<tempfile::TempDir, EngineError> {
+    let out = tempfile::Builder::new()
+        .prefix("comply-fixture-")
+        .tempdir()
+        .map_err(|e| EngineError(format!("cannot create a build directory: {e}")))?;
+    for (path, bytes) in files(dir).map_err(|e| EngineError(e.to_string()))? {
+        let target = out.path().join(&path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| EngineError(format!("{}: {e}", parent.display())))?;
+        }
+        std::fs::write(&target, bytes)
+            .map_err(|e| EngineError(format!("{}: {e}", target.display())))?;
+    }
+    Ok(out)
+}
+
+/// What a build did, for the console.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Built {
+    UpToDate,
+    Built { seconds: f64 },
+}
+
+impl Fixture {
+    pub fn is_built(&self, engine: &Engine) -> bool {
+        engine.image_exists(&self.image)
+    }
+
+    /// Builds the fixture's image (and its base first) unless present.
+    pub fn build(&self, engine: &Engine, say: &mut dyn FnMut(&str)) -> Result<Built, EngineError> {
+        if self.is_built(engine) {
+            return Ok(Built::UpToDate);
+        }
+        let started = std::time::Instant::now();
+        if !engine.image_exists(&self.base.image) {
+            say(&format!(
+                "building base image {} with debootstrap (a few minutes, once)",
+                self.base.image
+            ));
+            build_base(engine, &self.base)?;
+        }
+        say(&format!("building fixture image {}", self.image));
+        let context = materialize(&self.dir)?;
+        let build_arg = format!("{}={}", self.def.build.base_arg, self.base.image);
+        let dockerfile = context.path().join(&self.def.build.dockerfile);
+        let context_dir = context.path().join(&self.def.build.context);
+        let labels = [
+            format!("{FIXTURE_LABEL}={}", self.def.name),
+            format!("{FIXTURE_LABEL}.hash={}", self.hash),
+        ];
+        let mut args: Vec<String> = vec![
+            "build".into(),
+            "--quiet".into(),
+            "--build-arg".into(),
+            build_arg,
+        ];
+        for label in labels {
+            args.extend(["--label".into(), label]);
+        }
+        args.extend(["--tag".into(), self.image.clone(), "--file".into()]);
+        args.push(dockerfile.display().to_string());
+        args.push(context_dir.display().to_string());
+        engine.output(&args)?;
+        Ok(Built::Built {
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+/// debootstrap into a temporary directory, then `tar | <engine> import`.
+fn build_base(engine: &Engine, base: &BaseImage) -> Result<(), EngineError> {
+    let recipe = materialize(&base.dir)?;
+    let rootfs: PathBuf = recipe.path().join("rootfs");
+    let status = std::process::Command::new("sh")
+        .arg(recipe.path().join("build-rootfs.sh"))
+        .arg(&rootfs)
+        .arg(recipe.path().join("packages.txt"))
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| EngineError(format!("cannot run build-rootfs.sh: {e}")))?;
+    if !status.success() {
+        return Err(EngineError(format!(
+            "build-rootfs.sh failed ({status}); it needs root, debootstrap and the Debian archive"
+        )));
+    }
+    // --xattrs keeps file capabilities (ping's cap_net_raw).
+    let mut tar = std::process::Command::new("tar")
+        .args([
+            "--numeric-owner",
+            "--xattrs",
+            "--xattrs-include=*",
+            "--acls",
+            "-C",
+        ])
+        .arg(&rootfs)
+        .args(["-c", "."])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| EngineError(format!("cannot run tar: {e}")))?;
+    let tar_out = tar.stdout.take().expect("piped");
+    let import = engine
+        .command([
+            "import",
+            "--change",
+            &format!("LABEL {FIXTURE_LABEL}=base"),
+            "-",
+            &base.image,
+        ])
+        .stdin(tar_out)
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| EngineError(format!("cannot run `{} import`: {e}", engine.name())))?;
+    let tar_status = tar.wait().map_err(|e| EngineError(format!("tar: {e}")))?;
+    if !import.success() || !tar_status.success() {
+        return Err(EngineError(format!(
+            "importing the base root filesystem failed (tar {tar_status}, import {import})"
+        )));
+    }
+    Ok(())
+}

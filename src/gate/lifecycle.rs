@@ -1,0 +1,344 @@
+//! The gate's decisions for one runbook × fixture × scenario, as a pure
+//! state machine like [`crate::lifecycle`]: scenario → probe → remediate →
+//! (changed?) → verify → remediate again → (changed again?) → verify →
+//! restart → verify. It is told what each step did and answers with the
+//! next step or the verdict.
+
+use crate::lifecycle::{ProbeResult, Verdict, classify_probe};
+use crate::model::{Expect, Tier};
+use crate::outcome::Outcome;
+use crate::target::Exit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Scenario,
+    Probe,
+    Remediate,
+    Verify,
+    RemediateAgain,
+    VerifyAgain,
+    Restart,
+    VerifyAfterRestart,
+}
+
+impl Step {
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Scenario => "scenario",
+            Step::Probe => "probe",
+            Step::Remediate => "remediate",
+            Step::Verify => "verify",
+            Step::RemediateAgain => "remediate (again)",
+            Step::VerifyAgain => "verify (after the second remediation)",
+            Step::Restart => "restart",
+            Step::VerifyAfterRestart => "verify (after restart)",
+        }
+    }
+}
+
+/// What a step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observed {
+    /// A script's exit.
+    Exit(Exit),
+    /// A remediation's exit and what it changed (one line per change).
+    Remediated(Exit, Vec<String>),
+    /// The fixture restarted and is ready again, or why not.
+    Restarted(Result<(), String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    Run(Step),
+    Done(Verdict),
+}
+
+#[derive(Debug, Clone)]
+pub struct GateLifecycle {
+    tier: Tier,
+    expect: Expect,
+    static_verdict: Option<Verdict>,
+    observed: Vec<(Step, Observed)>,
+}
+
+fn done(outcome: Outcome, detail: impl Into<String>) -> Next {
+    Next::Done(Verdict::new(outcome, detail))
+}
+
+/// At most this many changes are named in a verdict.
+const SHOWN_CHANGES: usize = 5;
+
+fn list(changes: &[String]) -> String {
+    let mut shown = changes
+        .iter()
+        .take(SHOWN_CHANGES)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if changes.len() > SHOWN_CHANGES {
+        shown.push_str(&format!("; and {} more", changes.len() - SHOWN_CHANGES));
+    }
+    shown
+}
+
+impl GateLifecycle {
+    pub fn new(tier: Tier, expect: Expect, static_verdict: Option<Verdict>) -> Self {
+        GateLifecycle {
+            tier,
+            expect,
+            static_verdict,
+            observed: Vec::new(),
+        }
+    }
+
+    pub fn record(&mut self, step: Step, observed: Observed) {
+        self.observed.push((step, observed));
+    }
+
+    fn last(&self) -> Option<&(Step, Observed)> {
+        self.observed.last()
+    }
+
+    /// A probe or verify step's verdict when it did not give a clear 0/1.
+    fn unclear(step: Step, exit: Exit) -> Option<Next> {
+        match classify_probe(exit) {
+            ProbeResult::Compliant | ProbeResult::NonCompliant => None,
+            ProbeResult::NotApplicable => Some(done(
+                Outcome::NotApplicable,
+                format!(
+                    "the {} exited 77: the check cannot be made on this fixture",
+                    step.label()
+                ),
+            )),
+            ProbeResult::Error(outcome, why) => {
+                Some(done(outcome, format!("the {} {exit}: {why}", step.label())))
+            }
+            ProbeResult::Interrupted => Some(done(Outcome::Interrupted, "comply was interrupted")),
+        }
+    }
+
+    pub fn next(&self) -> Next {
+        let Some((step, observed)) = self.last() else {
+            return Next::Run(Step::Scenario);
+        };
+        match (step, observed) {
+            (Step::Scenario, Observed::Exit(Exit::Code(0))) => Next::Run(Step::Probe),
+            (Step::Scenario, Observed::Exit(Exit::Cancelled)) => done(Outcome::Interrupted, "comply was interrupted"),
+            (Step::Scenario, Observed::Exit(exit)) => done(
+                Outcome::FixtureError,
+                format!("the scenario script {exit}: it must put the fixture into its state and exit 0"),
+            ),
+            (Step::Probe, Observed::Exit(exit)) => self.after_probe(*exit),
+            (Step::Remediate, Observed::Remediated(exit, changes)) => match exit {
+                Exit::Cancelled => done(Outcome::Interrupted, "comply was interrupted"),
+                Exit::Code(0) if changes.is_empty() => done(
+                    Outcome::NoopRunbook,
+                    "the remediation exited 0 but changed nothing in the fixture: no file's content, mode or owner, no unit's state",
+                ),
+                Exit::Code(0) => Next::Run(Step::Verify),
+                other => done(Outcome::RemediationFailed, format!("the remediation {other}")),
+            },
+            (Step::Verify, Observed::Exit(exit)) => Self::unclear(Step::Verify, *exit).unwrap_or_else(|| match exit {
+                Exit::Code(0) => Next::Run(Step::RemediateAgain),
+                _ => done(Outcome::NotHealed, "the remediation exited 0 but the verify step still fails"),
+            }),
+            (Step::RemediateAgain, Observed::Remediated(exit, changes)) => match exit {
+                Exit::Cancelled => done(Outcome::Interrupted, "comply was interrupted"),
+                Exit::Code(0) if changes.is_empty() => Next::Run(Step::VerifyAgain),
+                Exit::Code(0) => done(
+                    Outcome::NotIdempotent,
+                    format!("a second remediation on the healed fixture changed it again: {}", list(changes)),
+                ),
+                other => done(Outcome::NotIdempotent, format!("a second remediation on the healed fixture {other}")),
+            },
+            (Step::VerifyAgain, Observed::Exit(exit)) => Self::unclear(Step::VerifyAgain, *exit).unwrap_or_else(|| match exit {
+                Exit::Code(0) => Next::Run(Step::Restart),
+                _ => done(Outcome::NotIdempotent, "the verify step fails after a second remediation"),
+            }),
+            (Step::Restart, Observed::Restarted(Ok(()))) => Next::Run(Step::VerifyAfterRestart),
+            (Step::Restart, Observed::Restarted(Err(why))) => {
+                done(Outcome::FixtureError, format!("the fixture did not come back after a restart: {why}"))
+            }
+            (Step::VerifyAfterRestart, Observed::Exit(exit)) => {
+                Self::unclear(Step::VerifyAfterRestart, *exit).unwrap_or_else(|| match exit {
+                    Exit::Code(0) => done(
+                        Outcome::Healed,
+                        "the probe caught the broken scenario; the remediation healed it, a second run changed nothing, and it stayed healed after a restart",
+                    ),
+                    _ => done(
+                        Outcome::NotPersistent,
+                        "healed, but the verify step fails after the fixture restarted: the fix does not survive a reboot or re-activation",
+                    ),
+                })
+            }
+            (step, observed) => unreachable!("the gate never records {observed:?} for {step:?}"),
+        }
+    }
+
+    fn after_probe(&self, exit: Exit) -> Next {
+        if let Some(next) = Self::unclear(Step::Probe, exit) {
+            return next;
+        }
+        let failed = exit != Exit::Code(0);
+        match (self.expect, failed) {
+            (Expect::Compliant, false) => done(
+                Outcome::Compliant,
+                "the probe passed on the compliant scenario",
+            ),
+            (Expect::Compliant, true) => done(
+                Outcome::FalseAlarm,
+                "the probe failed on a compliant scenario: it is too strict or checks the wrong thing",
+            ),
+            (Expect::Broken, false) => done(
+                Outcome::VacuousProbe,
+                "the probe passed on a broken scenario: it would never trigger the remediation",
+            ),
+            (Expect::Broken, true) if self.tier == Tier::L3 => done(
+                Outcome::Escalated,
+                "the probe caught the broken scenario; L3 runbooks escalate to a person",
+            ),
+            (Expect::Broken, true) => match &self.static_verdict {
+                Some(verdict) => Next::Done(verdict.clone()),
+                None => Next::Run(Step::Remediate),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    use Exit::{Code, TimedOut};
+    use Step::*;
+
+    fn change() -> Vec<String> {
+        vec!["added or changed /etc/x.d/a".to_owned()]
+    }
+
+    /// Feeds observations in order; returns the steps asked for and the outcome.
+    fn drive(
+        tier: Tier,
+        expect: Expect,
+        static_verdict: Option<Verdict>,
+        observations: Vec<Observed>,
+    ) -> (Vec<Step>, Outcome) {
+        let mut lifecycle = GateLifecycle::new(tier, expect, static_verdict);
+        let mut observations = observations.into_iter();
+        let mut steps = Vec::new();
+        loop {
+            match lifecycle.next() {
+                Next::Run(step) => {
+                    steps.push(step);
+                    lifecycle.record(
+                        step,
+                        observations.next().expect("an observation for every step"),
+                    );
+                }
+                Next::Done(verdict) => return (steps, verdict.outcome),
+            }
+        }
+    }
+
+    fn healed_path() -> Vec<Observed> {
+        vec![
+            Observed::Exit(Code(0)),
+            Observed::Exit(Code(1)),
+            Observed::Remediated(Code(0), change()),
+            Observed::Exit(Code(0)),
+            Observed::Remediated(Code(0), vec![]),
+            Observed::Exit(Code(0)),
+            Observed::Restarted(Ok(())),
+            Observed::Exit(Code(0)),
+        ]
+    }
+
+    #[test]
+    fn the_whole_path_to_healed() {
+        let (steps, outcome) = drive(Tier::L1, Expect::Broken, None, healed_path());
+        assert_eq!(
+            steps,
+            [
+                Scenario,
+                Probe,
+                Remediate,
+                Verify,
+                RemediateAgain,
+                VerifyAgain,
+                Restart,
+                VerifyAfterRestart
+            ]
+        );
+        assert_eq!(outcome, Outcome::Healed);
+    }
+
+    /// Replaces the observation at `index` of the healed path and cuts the rest.
+    fn diverge(index: usize, observed: Observed) -> Vec<Observed> {
+        let mut path = healed_path();
+        path.truncate(index);
+        path.push(observed);
+        path
+    }
+
+    #[rstest]
+    #[case::scenario_failed(diverge(0, Observed::Exit(Code(2))), Outcome::FixtureError)]
+    #[case::vacuous_probe(diverge(1, Observed::Exit(Code(0))), Outcome::VacuousProbe)]
+    #[case::probe_error(diverge(1, Observed::Exit(Code(3))), Outcome::ProbeError)]
+    #[case::probe_not_applicable(diverge(1, Observed::Exit(Code(77))), Outcome::NotApplicable)]
+    #[case::remediation_failed(
+        diverge(2, Observed::Remediated(Code(1), change())),
+        Outcome::RemediationFailed
+    )]
+    #[case::noop_by_diff(diverge(2, Observed::Remediated(Code(0), vec![])), Outcome::NoopRunbook)]
+    #[case::not_healed(diverge(3, Observed::Exit(Code(1))), Outcome::NotHealed)]
+    #[case::verify_timeout(diverge(3, Observed::Exit(TimedOut)), Outcome::Timeout)]
+    #[case::second_run_fails(diverge(4, Observed::Remediated(Code(1), vec![])), Outcome::NotIdempotent)]
+    #[case::second_run_changes_again(
+        diverge(4, Observed::Remediated(Code(0), change())),
+        Outcome::NotIdempotent
+    )]
+    #[case::second_run_breaks_verify(diverge(5, Observed::Exit(Code(1))), Outcome::NotIdempotent)]
+    #[case::restart_failed(diverge(6, Observed::Restarted(Err("degraded".into()))), Outcome::FixtureError)]
+    #[case::not_persistent(diverge(7, Observed::Exit(Code(1))), Outcome::NotPersistent)]
+    #[case::interrupted(diverge(2, Observed::Remediated(Exit::Cancelled, vec![])), Outcome::Interrupted)]
+    fn each_gate_outcome(#[case] observations: Vec<Observed>, #[case] expected: Outcome) {
+        assert_eq!(
+            drive(Tier::L1, Expect::Broken, None, observations).1,
+            expected
+        );
+    }
+
+    #[test]
+    fn compliant_scenarios_check_the_probe_only() {
+        let pass = vec![Observed::Exit(Code(0)), Observed::Exit(Code(0))];
+        assert_eq!(
+            drive(Tier::L1, Expect::Compliant, None, pass),
+            (vec![Scenario, Probe], Outcome::Compliant)
+        );
+        let alarm = vec![Observed::Exit(Code(0)), Observed::Exit(Code(1))];
+        assert_eq!(
+            drive(Tier::L1, Expect::Compliant, None, alarm).1,
+            Outcome::FalseAlarm
+        );
+    }
+
+    #[test]
+    fn l3_escalation_is_the_expected_result_of_a_broken_scenario() {
+        let observations = vec![Observed::Exit(Code(0)), Observed::Exit(Code(1))];
+        assert_eq!(
+            drive(Tier::L3, Expect::Broken, None, observations).1,
+            Outcome::Escalated
+        );
+    }
+
+    #[test]
+    fn a_static_finding_stops_before_the_remediation_runs() {
+        let finding = Verdict::new(Outcome::EmptyRunbook, "remediate: is blank");
+        let observations = vec![Observed::Exit(Code(0)), Observed::Exit(Code(1))];
+        assert_eq!(
+            drive(Tier::L1, Expect::Broken, Some(finding), observations),
+            (vec![Scenario, Probe], Outcome::EmptyRunbook)
+        );
+    }
+}

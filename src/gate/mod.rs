@@ -1,0 +1,509 @@
+//! `comply gate`: proves on throwaway fixtures that each runbook's probe
+//! detects its broken scenarios and passes its compliant ones, and that its
+//! remediation heals, changes something, is idempotent and survives a
+//! restart. Every case gets a fresh container that is removed afterwards,
+//! whatever happens.
+
+pub mod changes;
+pub mod fixture;
+pub mod lifecycle;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Local;
+
+use self::changes::{Manifest, Tracker};
+use self::fixture::Fixture;
+use self::lifecycle::{GateLifecycle, Next, Observed, Step};
+use crate::cancel::Cancel;
+use crate::engine::{Engine, FIXTURE_LABEL, GATE_LABEL};
+use crate::lifecycle::Verdict;
+use crate::model::{Expect, Runbook, Scenario, Script, ScriptSet, Suite};
+use crate::outcome::{Mode, Outcome};
+use crate::runner::{
+    CaseResult, Event, GateCoordinates, RunReport, StepLimits, StepRecord, TargetReport,
+    step_request, with_evidence,
+};
+use crate::target::docker::Docker;
+use crate::target::{Exit, StepRequest, Target, TargetError};
+
+#[derive(Debug, Clone)]
+pub struct GateOptions {
+    pub jobs: usize,
+    pub limits: StepLimits,
+}
+
+/// What one case tests.
+enum Subject {
+    Scenario(usize),
+    /// An L1/L2 runbook without a broken scenario for this fixture.
+    Untested,
+}
+
+struct Job {
+    runbook: Arc<Runbook>,
+    fixture: usize,
+    subject: Subject,
+}
+
+impl Job {
+    fn scenario(&self) -> Option<&Scenario> {
+        match self.subject {
+            Subject::Scenario(index) => Some(&self.runbook.scenarios[index]),
+            Subject::Untested => None,
+        }
+    }
+
+    fn scenario_name(&self) -> String {
+        match self.scenario() {
+            Some(scenario) => format!("{}.{}", scenario.name, expect_name(scenario.expect)),
+            None => "no broken scenario".to_owned(),
+        }
+    }
+}
+
+fn expect_name(expect: Expect) -> &'static str {
+    match expect {
+        Expect::Broken => "broken",
+        Expect::Compliant => "compliant",
+    }
+}
+
+/// Every runbook × fixture of one of its platforms × scenario for that
+/// fixture, in runbook, fixture and scenario order.
+fn plan(suite: &Suite, fixtures: &[Fixture]) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for runbook in &suite.runbooks {
+        for (index, fixture) in fixtures.iter().enumerate() {
+            if !runbook.runs_on(fixture.def.platform.as_str()) {
+                continue;
+            }
+            let scenarios: Vec<usize> = (0..runbook.scenarios.len())
+                .filter(|&i| runbook.scenarios[i].applies_to(&fixture.def.name))
+                .collect();
+            let has_broken = scenarios
+                .iter()
+                .any(|&i| runbook.scenarios[i].expect == Expect::Broken);
+            if runbook.tier.heals() && !has_broken {
+                jobs.push(Job {
+                    runbook: runbook.clone(),
+                    fixture: index,
+                    subject: Subject::Untested,
+                });
+            }
+            for scenario in scenarios {
+                jobs.push(Job {
+                    runbook: runbook.clone(),
+                    fixture: index,
+                    subject: Subject::Scenario(scenario),
+                });
+            }
+        }
+    }
+    jobs
+}
+
+enum Message {
+    Started(usize, String),
+    Finished(usize, Box<CaseResult>),
+}
+
+pub fn run(
+    suite: &Suite,
+    fixtures: &[Fixture],
+    engine: &Engine,
+    options: &GateOptions,
+    cancel: &Cancel,
+    mut on_event: impl FnMut(Event<'_>),
+) -> RunReport {
+    let started_at = Local::now();
+    let clock = Instant::now();
+    let run_id = format!("{}-{}", std::process::id(), started_at.timestamp());
+    let jobs = plan(suite, fixtures);
+    let mut reports: Vec<TargetReport> = fixtures
+        .iter()
+        .map(|fixture| TargetReport {
+            target: fixture.def.name.clone(),
+            hostname: fixture.image.clone(),
+            platform: fixture.def.platform.to_string(),
+            started_at,
+            duration: Duration::ZERO,
+            cases: Vec::new(),
+        })
+        .collect();
+    on_event(Event::Started { total: jobs.len() });
+    crate::pool::run(
+        options.jobs,
+        &jobs,
+        |job, send| {
+            send(Message::Started(job.fixture, job.runbook.id.to_string()));
+            let case = Case {
+                suite,
+                fixture: &fixtures[job.fixture],
+                engine,
+                options,
+                cancel,
+                run_id: &run_id,
+            };
+            send(Message::Finished(job.fixture, Box::new(case.run(job))));
+        },
+        |message| match message {
+            Message::Started(fixture, runbook) => on_event(Event::CaseStarted {
+                target: &fixtures[fixture].def.name,
+                runbook: &runbook,
+            }),
+            Message::Finished(fixture, result) => {
+                on_event(Event::CaseFinished(&result));
+                reports[fixture].cases.push(*result);
+            }
+        },
+    );
+    let duration = clock.elapsed();
+    for report in &mut reports {
+        report.cases.sort_by(|a, b| {
+            (&a.runbook.id, a.gate.as_ref().map(|g| &g.scenario))
+                .cmp(&(&b.runbook.id, b.gate.as_ref().map(|g| &g.scenario)))
+        });
+        report.duration = duration;
+    }
+    RunReport {
+        mode: Mode::Gate,
+        started_at,
+        duration,
+        targets: reports,
+        interrupted: cancel.is_cancelled(),
+    }
+}
+
+/// Removes the container when the case ends, however it ends.
+struct ContainerGuard<'a> {
+    engine: &'a Engine,
+    id: String,
+}
+
+impl Drop for ContainerGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.engine.remove(&self.id);
+    }
+}
+
+struct Case<'a> {
+    suite: &'a Suite,
+    fixture: &'a Fixture,
+    engine: &'a Engine,
+    options: &'a GateOptions,
+    cancel: &'a Cancel,
+    run_id: &'a str,
+}
+
+/// A case's record while it runs.
+struct Record {
+    steps: Vec<StepRecord>,
+    notes: Vec<String>,
+}
+
+impl Case<'_> {
+    fn run(&self, job: &Job) -> CaseResult {
+        let started_at = Local::now();
+        let clock = Instant::now();
+        let mut record = Record {
+            steps: Vec::new(),
+            notes: Vec::new(),
+        };
+        let verdict = self.decide(job, &mut record);
+        CaseResult {
+            runbook: job.runbook.clone(),
+            target: self.fixture.def.name.clone(),
+            platform: self.fixture.def.platform.to_string(),
+            verdict,
+            steps: record.steps,
+            started_at,
+            duration: clock.elapsed(),
+            waiver: None,
+            gate: Some(GateCoordinates {
+                fixture: self.fixture.def.name.clone(),
+                scenario: job.scenario_name(),
+            }),
+            notes: record.notes,
+        }
+    }
+
+    fn decide(&self, job: &Job, record: &mut Record) -> Verdict {
+        let runbook = &job.runbook;
+        let platform = self.fixture.def.platform.as_str();
+        let Some(scenario) = job.scenario() else {
+            return Verdict::new(
+                Outcome::Untested,
+                format!(
+                    "no broken scenario for fixture `{}`: the gate cannot prove the probe detects the problem \
+                     or the remediation heals it (add scenarios/<name>.broken.sh)",
+                    self.fixture.def.name
+                ),
+            );
+        };
+        if self.cancel.is_cancelled() {
+            return Verdict::new(Outcome::Interrupted, "not started: comply was interrupted");
+        }
+        let static_verdict = crate::lint::static_verdict(runbook, platform);
+        let container = match self.start() {
+            Ok(guard) => guard,
+            Err(why) => return Verdict::new(Outcome::FixtureError, why),
+        };
+        let target = Docker::new(self.engine.clone(), &container.id);
+        if let Err(why) = self.wait_ready(&target, record, "ready") {
+            return Verdict::new(
+                Outcome::FixtureError,
+                format!("the fixture did not become ready: {why}"),
+            );
+        }
+        let tracker = Tracker::new(self.engine, &container.id, self.fixture);
+        let mut lifecycle = GateLifecycle::new(runbook.tier, scenario.expect, static_verdict);
+        let mut manifest: Option<Manifest> = None;
+        loop {
+            let step = match lifecycle.next() {
+                Next::Done(verdict) => return with_evidence(verdict, record.steps.last()),
+                Next::Run(step) => step,
+            };
+            let observed = match step {
+                Step::Scenario => {
+                    let script = &scenario.script;
+                    self.script_step(
+                        &target,
+                        runbook,
+                        step,
+                        "scenario",
+                        &scenario.name,
+                        script,
+                        record,
+                    )
+                }
+                Step::Probe => {
+                    self.variant_step(&target, runbook, step, "probe", &runbook.probe, record)
+                }
+                Step::Verify | Step::VerifyAgain | Step::VerifyAfterRestart => self.variant_step(
+                    &target,
+                    runbook,
+                    step,
+                    "verify",
+                    runbook.verify_or_probe(),
+                    record,
+                ),
+                Step::Remediate | Step::RemediateAgain => {
+                    let before = match manifest.take() {
+                        Some(manifest) => manifest,
+                        None => match tracker.manifest() {
+                            Ok(manifest) => manifest,
+                            Err(error) => {
+                                return Verdict::new(
+                                    Outcome::FixtureError,
+                                    format!("cannot read the fixture's state: {error}"),
+                                );
+                            }
+                        },
+                    };
+                    let set = runbook
+                        .remediate
+                        .as_ref()
+                        .expect("the gate remediates only healing runbooks");
+                    let exit =
+                        match self.variant_step(&target, runbook, step, "remediate", set, record) {
+                            Ok(Observed::Exit(exit)) => exit,
+                            Ok(other) => {
+                                unreachable!("a script step observes an exit, not {other:?}")
+                            }
+                            Err(verdict) => return verdict,
+                        };
+                    let after = match tracker.manifest() {
+                        Ok(manifest) => manifest,
+                        Err(error) => {
+                            return Verdict::new(
+                                Outcome::FixtureError,
+                                format!("cannot read the fixture's state: {error}"),
+                            );
+                        }
+                    };
+                    let changed = changes::changes(&before, &after);
+                    record.notes.push(match (step, changed.is_empty()) {
+                        (Step::Remediate, true) => {
+                            "the remediation changed nothing in the fixture".to_owned()
+                        }
+                        (Step::Remediate, false) => {
+                            format!("the remediation changed: {}", changed.join("; "))
+                        }
+                        (_, true) => {
+                            "the second remediation changed nothing (idempotent)".to_owned()
+                        }
+                        (_, false) => format!(
+                            "the second remediation changed again: {}",
+                            changed.join("; ")
+                        ),
+                    });
+                    manifest = Some(after);
+                    Ok(Observed::Remediated(exit, changed))
+                }
+                Step::Restart => Ok(Observed::Restarted(self.restart(
+                    &target,
+                    &container.id,
+                    record,
+                ))),
+            };
+            match observed {
+                Ok(observed) => lifecycle.record(step, observed),
+                Err(verdict) => return verdict,
+            }
+        }
+    }
+
+    /// Starts a fresh container of the fixture.
+    fn start(&self) -> Result<ContainerGuard<'_>, String> {
+        let run = &self.fixture.def.run;
+        let mut args = vec![
+            "--label".to_owned(),
+            format!("{GATE_LABEL}={}", self.run_id),
+            "--label".to_owned(),
+            format!("{FIXTURE_LABEL}={}", self.fixture.def.name),
+            "--network".to_owned(),
+            run.network.clone(),
+            "--stop-timeout".to_owned(),
+            run.stop_timeout_s.to_string(),
+        ];
+        for cap in &run.cap_add {
+            args.extend(["--cap-add".to_owned(), cap.clone()]);
+        }
+        for tmpfs in &run.tmpfs {
+            args.extend(["--tmpfs".to_owned(), tmpfs.clone()]);
+        }
+        for volume in &run.volumes {
+            args.extend(["--volume".to_owned(), volume.clone()]);
+        }
+        if let Some(signal) = &run.stop_signal {
+            args.extend(["--stop-signal".to_owned(), signal.clone()]);
+        }
+        args.push(self.fixture.image.clone());
+        self.engine
+            .run_detached(&args)
+            .map(|id| ContainerGuard {
+                engine: self.engine,
+                id,
+            })
+            .map_err(|error| format!("the fixture container would not start: {error}"))
+    }
+
+    fn request<'s>(&self, runbook: &Runbook, step: &str, script: &'s str) -> StepRequest<'s> {
+        step_request(
+            self.suite,
+            runbook,
+            step,
+            self.fixture.def.platform.as_str(),
+            script,
+            self.options.limits,
+        )
+    }
+
+    /// Runs the fixture's readiness script.
+    fn wait_ready(&self, target: &Docker, record: &mut Record, label: &str) -> Result<(), String> {
+        let ready = &self.fixture.def.ready;
+        let script = Script::new(ready.script.clone());
+        let request = StepRequest {
+            script: script.text(),
+            env: Vec::new(),
+            timeout: Duration::from_secs(ready.timeout_s),
+            output_limit: self.options.limits.output_limit,
+        };
+        let started_at = Local::now();
+        let result = target.run(&request, self.cancel);
+        let outcome = match &result {
+            Ok(output) if output.exit == Exit::Code(0) => Ok(()),
+            Ok(output) => Err(format!(
+                "the readiness check {}: {}",
+                output.exit,
+                crate::text::xml_safe(&output.stdout.bytes).trim()
+            )),
+            Err(error) => Err(error.to_string()),
+        };
+        // The first readiness check is the fixture's business; record it
+        // only when it fails, and always after a restart.
+        if label != "ready" || outcome.is_err() {
+            record.steps.push(StepRecord {
+                label: label.to_owned(),
+                variant: "fixture".to_owned(),
+                script_sha256: script.sha256().to_owned(),
+                started_at,
+                result,
+            });
+        }
+        outcome
+    }
+
+    fn restart(&self, target: &Docker, container: &str, record: &mut Record) -> Result<(), String> {
+        self.engine
+            .restart(container, self.fixture.def.run.stop_timeout_s)
+            .map_err(|error| error.to_string())?;
+        self.wait_ready(target, record, Step::Restart.label())
+    }
+
+    /// Runs the variant of a script set for the fixture's platform.
+    fn variant_step(
+        &self,
+        target: &Docker,
+        runbook: &Runbook,
+        step: Step,
+        role: &str,
+        set: &ScriptSet,
+        record: &mut Record,
+    ) -> Result<Observed, Verdict> {
+        let platform = self.fixture.def.platform.as_str();
+        let Some((variant, script)) = set.for_platform(platform) else {
+            return Err(Verdict::new(
+                Outcome::NotApplicable,
+                format!("the runbook has no {role} script for `{platform}`"),
+            ));
+        };
+        self.script_step(target, runbook, step, role, variant, script, record)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn script_step(
+        &self,
+        target: &Docker,
+        runbook: &Runbook,
+        step: Step,
+        role: &str,
+        variant: &str,
+        script: &Script,
+        record: &mut Record,
+    ) -> Result<Observed, Verdict> {
+        let request = self.request(runbook, role, script.text());
+        let started_at = Local::now();
+        let result = target.run(&request, self.cancel);
+        let observed = match &result {
+            Ok(output) => Ok(Observed::Exit(output.exit)),
+            Err(TargetError(why)) => Err(Verdict::new(
+                Outcome::FixtureError,
+                format!(
+                    "the {} step could not run in the fixture: {why}",
+                    step.label()
+                ),
+            )),
+        };
+        record.steps.push(StepRecord {
+            label: step.label().to_owned(),
+            variant: variant.to_owned(),
+            script_sha256: script.sha256().to_owned(),
+            started_at,
+            result,
+        });
+        observed
+    }
+}
+
+/// Removes every container a gate left behind (a killed run cannot clean
+/// up after itself); returns how many there were.
+pub fn prune(engine: &Engine) -> Result<usize, crate::engine::EngineError> {
+    let leftovers = engine.containers_labelled(GATE_LABEL)?;
+    for id in &leftovers {
+        engine.remove(id)?;
+    }
+    Ok(leftovers.len())
+}
