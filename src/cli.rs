@@ -92,7 +92,8 @@ struct GateArgs {
     /// A directory of your own fixtures, besides the embedded ones.
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
-    /// Scenarios run at once, each in its own container (default: the number of CPUs).
+    /// Scenarios run at once, each in its own container (default: twice the
+    /// number of CPUs, since a case spends much of its time waiting on the engine).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
     /// Cap every step's timeout at this many seconds.
@@ -377,7 +378,7 @@ fn gate(args: GateArgs) -> Result<i32, CliError> {
         .map_err(|error| CliError::Environment(error.to_string()))?;
     build_fixtures(&engine, &fixtures)?;
     let options = GateOptions {
-        jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
+        jobs: args.jobs.unwrap_or_else(|| 2 * default_jobs()).max(1),
         limits: StepLimits {
             timeout_cap: args.timeout.map(Duration::from_secs),
             output_limit: args.output_limit,

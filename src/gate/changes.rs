@@ -75,9 +75,16 @@ const UNIT_KINDS: [&str; 4] = [".service", ".socket", ".timer", ".path"];
 pub struct Tracker<'a> {
     engine: &'a Engine,
     container: String,
-    upper: Option<PathBuf>,
+    layers: Option<Layers>,
     ignore: GlobSet,
     init: bool,
+}
+
+/// The container's overlay layers on the host.
+struct Layers {
+    upper: PathBuf,
+    /// The image's layers, topmost first.
+    lower: Vec<PathBuf>,
 }
 
 impl<'a> Tracker<'a> {
@@ -91,18 +98,22 @@ impl<'a> Tracker<'a> {
             .ok()
             .map(PathBuf::from)
             .filter(|dir| std::fs::read_dir(dir).is_ok());
+        let lower = engine
+            .inspect(container, "{{.GraphDriver.Data.LowerDir}}")
+            .map(|dirs| dirs.split(':').map(PathBuf::from).collect())
+            .unwrap_or_default();
         Tracker {
             engine,
             container: container.to_owned(),
-            upper,
+            layers: upper.map(|upper| Layers { upper, lower }),
             ignore: builder.build().expect("valid globs"),
             init: fixture.def.init,
         }
     }
 
     pub fn manifest(&self) -> Result<Manifest, EngineError> {
-        let files = match &self.upper {
-            Some(upper) => self.read_upper_layer(upper)?,
+        let files = match &self.layers {
+            Some(layers) => self.read_upper_layer(layers)?,
             None => self.read_through_diff()?,
         };
         let units = if self.init {
@@ -117,9 +128,12 @@ impl<'a> Tracker<'a> {
         self.ignore.is_match(path)
     }
 
-    fn read_upper_layer(&self, upper: &Path) -> Result<BTreeMap<String, Entry>, EngineError> {
+    /// Every path of the writable layer that differs from the image. A path
+    /// is copied up whenever it is written, even with the same content (as
+    /// `sed -i` does), so entries equal to the image's are left out.
+    fn read_upper_layer(&self, layers: &Layers) -> Result<BTreeMap<String, Entry>, EngineError> {
         let mut files = BTreeMap::new();
-        let mut stack = vec![upper.to_path_buf()];
+        let mut stack = vec![layers.upper.clone()];
         while let Some(dir) = stack.pop() {
             let entries = std::fs::read_dir(&dir)
                 .map_err(|e| EngineError(format!("{}: {e}", dir.display())))?;
@@ -127,46 +141,26 @@ impl<'a> Tracker<'a> {
                 let entry = entry.map_err(|e| EngineError(format!("{}: {e}", dir.display())))?;
                 let host_path = entry.path();
                 let relative = host_path
-                    .strip_prefix(upper)
+                    .strip_prefix(&layers.upper)
                     .expect("below the upper directory");
                 let path = format!("/{}", relative.display());
                 if self.ignored(&path) {
                     continue;
                 }
-                let meta = std::fs::symlink_metadata(&host_path)
-                    .map_err(|e| EngineError(format!("{}: {e}", host_path.display())))?;
-                let owner = (meta.uid(), meta.gid());
-                let mode = meta.mode() & 0o7777;
-                let kind = meta.file_type();
-                let described = if kind.is_dir() {
+                let described = describe(&host_path)?;
+                if matches!(described, Entry::Dir { .. }) {
                     stack.push(host_path.clone());
-                    Entry::Dir { mode, owner }
-                } else if kind.is_symlink() {
-                    let target =
-                        std::fs::read_link(&host_path).map_err(|e| EngineError(e.to_string()))?;
-                    Entry::Link {
-                        owner,
-                        target: target.display().to_string(),
-                    }
-                } else if kind.is_file() {
-                    let bytes = std::fs::read(&host_path)
-                        .map_err(|e| EngineError(format!("{}: {e}", host_path.display())))?;
-                    Entry::File {
-                        mode,
-                        owner,
-                        sha256: sha256_hex(&bytes),
-                    }
-                } else if kind.is_char_device() && meta.rdev() == 0 {
-                    // overlayfs whiteout: the path was deleted.
-                    Entry::Deleted
-                } else {
-                    Entry::Other {
-                        kind: format!("{kind:?}"),
-                        mode,
-                        owner,
-                    }
-                };
-                files.insert(path, described);
+                }
+                let in_image = layers
+                    .lower
+                    .iter()
+                    .map(|lower| lower.join(relative))
+                    .find(|candidate| std::fs::symlink_metadata(candidate).is_ok())
+                    .map(|candidate| describe(&candidate))
+                    .transpose()?;
+                if in_image.as_ref() != Some(&described) {
+                    files.insert(path, described);
+                }
             }
         }
         Ok(files)
@@ -264,6 +258,40 @@ done"#;
             })
             .collect())
     }
+}
+
+/// A path of a layer as an entry; an overlayfs whiteout is a deletion.
+fn describe(host_path: &Path) -> Result<Entry, EngineError> {
+    let failed = |e: std::io::Error| EngineError(format!("{}: {e}", host_path.display()));
+    let meta = std::fs::symlink_metadata(host_path).map_err(failed)?;
+    let owner = (meta.uid(), meta.gid());
+    let mode = meta.mode() & 0o7777;
+    let kind = meta.file_type();
+    Ok(if kind.is_dir() {
+        Entry::Dir { mode, owner }
+    } else if kind.is_symlink() {
+        Entry::Link {
+            owner,
+            target: std::fs::read_link(host_path)
+                .map_err(failed)?
+                .display()
+                .to_string(),
+        }
+    } else if kind.is_file() {
+        Entry::File {
+            mode,
+            owner,
+            sha256: sha256_hex(&std::fs::read(host_path).map_err(failed)?),
+        }
+    } else if kind.is_char_device() && meta.rdev() == 0 {
+        Entry::Deleted
+    } else {
+        Entry::Other {
+            kind: format!("{kind:?}"),
+            mode,
+            owner,
+        }
+    })
 }
 
 /// What differs between two manifests, one line per change.

@@ -248,14 +248,11 @@ impl Case<'_> {
         let static_verdict = crate::lint::static_verdict(runbook, platform);
         let container = match self.start() {
             Ok(guard) => guard,
-            Err(why) => return Verdict::new(Outcome::FixtureError, why),
+            Err(why) => return self.fixture_error(why),
         };
         let target = Docker::new(self.engine.clone(), &container.id);
         if let Err(why) = self.wait_ready(&target, record, "ready") {
-            return Verdict::new(
-                Outcome::FixtureError,
-                format!("the fixture did not become ready: {why}"),
-            );
+            return self.fixture_error(format!("the fixture did not become ready: {why}"));
         }
         let tracker = Tracker::new(self.engine, &container.id, self.fixture);
         let mut lifecycle = GateLifecycle::new(runbook.tier, scenario.expect, static_verdict);
@@ -352,6 +349,18 @@ impl Case<'_> {
                 Ok(observed) => lifecycle.record(step, observed),
                 Err(verdict) => return verdict,
             }
+        }
+    }
+
+    /// A fixture that failed because comply was interrupted is not broken.
+    fn fixture_error(&self, why: String) -> Verdict {
+        if self.cancel.is_cancelled() {
+            Verdict::new(
+                Outcome::Interrupted,
+                "comply was interrupted while the fixture started",
+            )
+        } else {
+            Verdict::new(Outcome::FixtureError, why)
         }
     }
 

@@ -3,6 +3,9 @@
 
 mod commands;
 mod concurrency;
+mod containers;
+mod docker_target;
+mod gate;
 mod hostile;
 mod input_errors;
 mod lint;

@@ -1,0 +1,150 @@
+//! `comply run --target docker:CONTAINER` against real fixture containers
+//! started with testcontainers.
+
+use std::time::{Duration, Instant};
+
+use crate::containers::{docker, serial, start_fixture};
+use crate::support::Workspace;
+
+fn unique(name: &str) -> String {
+    format!("comply-test-{name}-{}", std::process::id())
+}
+
+#[test]
+fn steps_run_inside_the_container_and_timeouts_kill_inside() {
+    let _serial = serial();
+    let name = format!("{}.example", unique("target"));
+    let container = start_fixture("debian12-systemd", &name);
+    let ws = Workspace::new();
+    ws.runbook("D-OK")
+        .probe("test -f /etc/debian_version && [ \"$COMPLY_PLATFORM\" = debian ]\n")
+        .create();
+    ws.runbook("D-DRIFT")
+        .probe("echo \"host $(hostname)\"; exit 1\n")
+        .create();
+    ws.runbook("D-HANG")
+        .probe("sleep 987654 & sleep 987655\n")
+        .create();
+    let started = Instant::now();
+    ws.run()
+        .args(["--target", &format!("docker:{name}"), "--timeout", "2"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(1);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let junit = ws.junit();
+    assert_eq!(junit.case("D-OK").outcome(), "compliant");
+    assert_eq!(junit.case("D-DRIFT").outcome(), "non-compliant");
+    assert_eq!(junit.case("D-HANG").outcome(), "timeout");
+    let suite = &junit.suites[0];
+    assert_eq!(suite.properties["comply.target"], format!("docker:{name}"));
+    assert_eq!(suite.properties["comply.platform"], "debian");
+    // Dots of the target become dashes in the classname.
+    assert_eq!(
+        junit.case("D-OK").classname,
+        format!("docker:{}.technical", name.replace('.', "-"))
+    );
+    // Nothing of the timed-out step survives inside the container.
+    let left = docker(&[
+        "exec",
+        container.id(),
+        "sh",
+        "-c",
+        "pgrep -f 'sleep 9876[5]' || true",
+    ]);
+    assert!(left.trim().is_empty(), "left running inside: {left}");
+}
+
+#[test]
+fn healing_inside_a_nixos_like_container() {
+    let _serial = serial();
+    let name = unique("nixos");
+    let _container = start_fixture("nixos-like", &name);
+    let ws = Workspace::new();
+    let output = ws
+        .comply()
+        .args([
+            "run",
+            "--target",
+            &format!("docker:{name}"),
+            "--remediate",
+            "--only",
+            "LIN-LOG-001",
+            "--junit",
+            "report.xml",
+        ])
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let junit = ws.junit();
+    assert_eq!(
+        junit.suites[0].properties["comply.platform"], "nixos",
+        "detected inside the container"
+    );
+    assert_eq!(
+        junit.case("LIN-LOG-001").outcome(),
+        "compliant",
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[test]
+fn a_missing_or_stopped_container_is_a_target_error() {
+    let _serial = serial();
+    let ws = Workspace::new();
+    ws.runbook("D-ANY").probe("exit 0\n").create();
+    let missing = unique("missing");
+    let output = ws
+        .run()
+        .args(["--target", &format!("docker:{missing}")])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let junit = ws.junit();
+    let case = junit.case("D-ANY");
+    assert_eq!(case.outcome(), "target-error");
+    assert!(
+        case.message
+            .as_deref()
+            .unwrap()
+            .contains(&format!("container `{missing}` does not exist"))
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("TARGET-ERROR"));
+
+    let stopped = unique("stopped");
+    let container = start_fixture("debian12-systemd", &stopped);
+    docker(&["stop", "--time", "1", container.id()]);
+    ws.run()
+        .args(["--target", &format!("docker:{stopped}")])
+        .assert()
+        .code(3);
+    let message = ws.junit().case("D-ANY").message.clone().unwrap();
+    assert!(
+        message.contains(&format!("container `{stopped}` is not running")),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_script_exiting_like_the_engine_is_still_the_scripts_verdict() {
+    let _serial = serial();
+    let name = unique("codes");
+    let _container = start_fixture("debian12-systemd", &name);
+    let ws = Workspace::new();
+    ws.runbook("D-127").probe("no-such-command-here\n").create();
+    ws.run()
+        .args(["--target", &format!("docker:{name}")])
+        .assert()
+        .code(3);
+    let case = ws.junit().case("D-127").clone();
+    assert_eq!(
+        case.outcome(),
+        "probe-error",
+        "exit 127 of the script, not an engine failure"
+    );
+    assert!(case.system_out.contains("exit 127"));
+}

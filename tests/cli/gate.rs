@@ -1,0 +1,324 @@
+//! `comply gate` against the real engine and fixtures: the embedded suite
+//! is green, each deliberately broken runbook of `tests/corpus` gets
+//! exactly its outcome, and no container outlives a gate — finished,
+//! interrupted or killed.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::containers::{fixtures, gate_containers, serial};
+use crate::support::{Junit, Workspace, validate_with_xsd};
+
+fn corpus() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/runbooks")
+        .display()
+        .to_string()
+}
+
+fn outcomes(junit: &Junit) -> BTreeMap<(String, String), String> {
+    junit
+        .cases()
+        .map(|case| {
+            (
+                (
+                    case.properties["comply.runbook"].clone(),
+                    case.properties["comply.scenario"].clone(),
+                ),
+                case.outcome().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_broken_runbook_gets_exactly_its_outcome() {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    let before = gate_containers();
+    ws.comply()
+        .args([
+            "gate",
+            "--runbooks",
+            &corpus(),
+            "--junit",
+            "gate.xml",
+            "--json",
+            "gate.json",
+        ])
+        .timeout(Duration::from_secs(600))
+        .assert()
+        .code(1);
+    let junit = Junit::parse(&ws.read("gate.xml"));
+    let expected: BTreeMap<(String, String), String> = [
+        ("BAD-ALARM-001", "defaults.compliant", "false-alarm"),
+        ("BAD-APPEND-001", "missing.broken", "not-idempotent"),
+        ("BAD-EMPTY-001", "disabled.broken", "empty-runbook"),
+        ("BAD-FAILS-001", "stopped.broken", "remediation-failed"),
+        ("BAD-FIXTURE-001", "broken.broken", "fixture-error"),
+        ("BAD-NOOP-001", "stopped.broken", "noop-runbook"),
+        ("BAD-NOTHEALED-001", "volatile.broken", "not-healed"),
+        ("BAD-PROBE-001", "any.broken", "probe-error"),
+        ("BAD-SED-001", "nixos-volatile.broken", "not-persistent"),
+        ("BAD-START-001", "stopped.broken", "not-persistent"),
+        ("BAD-UNTESTED-001", "no broken scenario", "untested"),
+        ("BAD-UNTESTED-001", "running.compliant", "compliant"),
+        ("BAD-VACUOUS-001", "passwords.broken", "vacuous-probe"),
+    ]
+    .into_iter()
+    .map(|(runbook, scenario, outcome)| {
+        (
+            (runbook.to_owned(), scenario.to_owned()),
+            outcome.to_owned(),
+        )
+    })
+    .collect();
+    assert_eq!(outcomes(&junit), expected);
+
+    let sed = junit
+        .cases()
+        .find(|c| c.properties["comply.runbook"] == "BAD-SED-001")
+        .unwrap();
+    assert_eq!(sed.properties["comply.fixture"], "nixos-like");
+    assert_eq!(sed.classname, "nixos-like.technical");
+    assert!(
+        sed.system_out
+            .contains("the remediation changed: added or changed /etc/systemd/journald.conf")
+    );
+    assert!(sed.system_out.contains("== restart [fixture]"));
+    let append = junit
+        .cases()
+        .find(|c| c.properties["comply.runbook"] == "BAD-APPEND-001")
+        .unwrap();
+    assert!(
+        append
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("changed /etc/systemd/journald.conf.d/90-append.conf (content)")
+    );
+
+    let pairs: HashSet<(&str, &str)> = junit
+        .cases()
+        .map(|c| (c.classname.as_str(), c.name.as_str()))
+        .collect();
+    assert_eq!(
+        pairs.len(),
+        junit.cases().count(),
+        "(classname, name) is unique"
+    );
+    assert_eq!(junit.suites[0].properties["comply.mode"], "gate");
+    assert_eq!(gate_containers(), before, "the gate removed its containers");
+}
+
+#[test]
+fn the_embedded_suite_is_green_on_both_fixtures() {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    let started = Instant::now();
+    ws.comply()
+        .args(["gate", "--junit", "gate.xml", "--junit-strict"])
+        .timeout(Duration::from_secs(900))
+        .assert()
+        .code(0);
+    eprintln!("embedded suite gate: {:?}", started.elapsed());
+    validate_with_xsd(&ws.join("gate.xml")).expect("strict gate report validates");
+    let junit = Junit::parse(&ws.read("gate.xml"));
+    let fixtures: HashSet<String> = junit
+        .suites
+        .iter()
+        .map(|s| s.properties["comply.target"].clone())
+        .collect();
+    assert_eq!(
+        fixtures,
+        HashSet::from(["debian12-systemd".to_owned(), "nixos-like".to_owned()])
+    );
+    assert!(
+        junit
+            .cases()
+            .all(|case| case.element != "failure" && case.element != "error")
+    );
+    // Every L1 runbook healed somewhere: the gate really remediated.
+    assert!(
+        junit
+            .cases()
+            .filter(|c| c.name.contains("LIN-LOG-001") && c.element == "pass")
+            .count()
+            >= 6
+    );
+}
+
+#[test]
+fn an_l3_probe_is_exercised_when_its_input_is_set() {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    ws.comply()
+        .args([
+            "gate",
+            "--only",
+            "NET-REACH-001",
+            "--fixture",
+            "debian12-systemd",
+            "--input",
+            "reachability_hosts=127.0.0.1:22",
+            "--junit",
+            "gate.xml",
+        ])
+        .assert()
+        .code(0);
+    let junit = Junit::parse(&ws.read("gate.xml"));
+    let outcomes = outcomes(&junit);
+    assert_eq!(
+        outcomes[&("NET-REACH-001".to_owned(), "ssh-down.broken".to_owned())],
+        "escalated"
+    );
+    assert_eq!(
+        outcomes[&("NET-REACH-001".to_owned(), "ssh-up.compliant".to_owned())],
+        "compliant"
+    );
+}
+
+/// Waits until the gate has started a container.
+fn wait_for_a_gate_container(before: &[String]) {
+    let started = Instant::now();
+    while gate_containers().len() <= before.len() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the gate started no container"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn spawn_gate(ws: &Workspace) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("comply"))
+        .current_dir(ws.path())
+        .args([
+            "gate",
+            "--runbooks",
+            &corpus(),
+            "--jobs",
+            "2",
+            "--junit",
+            "gate.xml",
+        ])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn an_interrupted_gate_removes_its_containers_and_reports() {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    let before = gate_containers();
+    let mut gate = spawn_gate(&ws);
+    wait_for_a_gate_container(&before);
+    rustix::process::kill_process(
+        rustix::process::Pid::from_child(&gate),
+        rustix::process::Signal::INT,
+    )
+    .unwrap();
+    let status = gate.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(
+        gate_containers(),
+        before,
+        "interrupted cases removed their containers"
+    );
+    let junit = Junit::parse(&ws.read("gate.xml"));
+    assert!(junit.cases().any(|c| c.outcome() == "interrupted"));
+}
+
+#[test]
+fn fixtures_prune_sweeps_up_after_a_killed_gate() {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    let before = gate_containers();
+    let mut gate = spawn_gate(&ws);
+    wait_for_a_gate_container(&before);
+    gate.kill().unwrap();
+    gate.wait().unwrap();
+    assert!(
+        gate_containers().len() > before.len(),
+        "a killed gate cannot clean up"
+    );
+    let output = ws
+        .comply()
+        .args(["fixtures", "prune"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("removed"));
+    assert!(
+        gate_containers().is_empty(),
+        "prune removed every gate container"
+    );
+    assert!(
+        !ws.join("gate.xml").exists(),
+        "a killed gate writes no half report"
+    );
+}
+
+#[test]
+fn fixture_images_are_cached_by_their_definition() {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    let started = Instant::now();
+    let output = ws
+        .comply()
+        .args(["fixtures", "build"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "nothing is rebuilt"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for fixture in fixtures() {
+        assert!(stdout.contains(&fixture.image), "{stdout}");
+        assert!(
+            fixture
+                .image
+                .starts_with(&format!("comply-fixture/{}:", fixture.def.name))
+        );
+    }
+    let listed = ws
+        .comply()
+        .args(["fixtures", "list"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout)
+            .matches(" built")
+            .count(),
+        fixtures().len()
+    );
+}
+
+#[test]
+fn unknown_fixture_is_invalid_input() {
+    let ws = Workspace::new();
+    let output = ws
+        .comply()
+        .args(["gate", "--fixture", "debian12-sytemd"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `debian12-systemd`?"));
+}

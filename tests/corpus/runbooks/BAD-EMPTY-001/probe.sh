@@ -1,0 +1,1 @@
+../../../../runbooks/LIN-PATCH-001/probe.sh

@@ -1,0 +1,1 @@
+../../../../../runbooks/LIN-PATCH-001/scenarios/disabled.broken.sh

@@ -1,0 +1,1 @@
+systemctl start no-such-firewall.service

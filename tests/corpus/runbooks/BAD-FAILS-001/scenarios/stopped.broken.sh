@@ -1,0 +1,2 @@
+# fixtures: debian12-systemd
+systemctl disable --now nftables.service

@@ -1,0 +1,2 @@
+# fixtures: debian12-systemd
+no-such-tool --break-things

@@ -1,0 +1,2 @@
+echo "cannot parse audit rules" >&2
+exit 5

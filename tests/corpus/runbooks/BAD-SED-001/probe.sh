@@ -1,0 +1,1 @@
+../../../../runbooks/LIN-LOG-001/probe.sh

@@ -1,0 +1,1 @@
+../../../../../runbooks/LIN-LOG-001/scenarios/nixos-volatile.broken.sh

@@ -1,0 +1,2 @@
+# checks nothing
+exit 0
