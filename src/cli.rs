@@ -153,9 +153,19 @@ struct ReportArgs {
 struct RunArgs {
     #[command(flatten)]
     suite: SuiteArgs,
-    /// Where to run: `local` or `docker:CONTAINER`; repeatable.
-    #[arg(long = "target", value_name = "TARGET", default_value = "local")]
+    /// Where to run: `local` (default), `docker:CONTAINER` or
+    /// `ssh:[USER@]HOST[:PORT]`; repeatable.
+    #[arg(long = "target", value_name = "TARGET")]
     targets: Vec<String>,
+    /// A file of targets, one per line (`#` comments; a bare host means `ssh:HOST`).
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
+    /// Seconds to wait for an ssh connection before the target is an error.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    connect_timeout: u64,
+    /// An extra ssh option (`-o`), e.g. `--ssh-option IdentityFile=~/.ssh/fleet`; repeatable.
+    #[arg(long = "ssh-option", value_name = "OPTION")]
+    ssh_options: Vec<String>,
     /// Heal: run the remediation of a failing L1 runbook, then verify.
     #[arg(long)]
     remediate: bool,
@@ -301,16 +311,85 @@ fn write_report(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     })
 }
 
-fn parse_target(spec: &str, engine: &EngineArgs) -> Result<Box<dyn Target>, CliError> {
-    match spec.split_once(':') {
-        None if spec == "local" => Ok(Box::new(target::local::Local)),
-        Some(("docker", container)) if !container.is_empty() => Ok(Box::new(
-            target::docker::Docker::new(engine.engine(), container),
-        )),
-        _ => Err(CliError::Usage(format!(
-            "unknown target `{spec}`: expected `local` or `docker:CONTAINER`"
-        ))),
+/// The targets of a run: `--target`s, then the inventory's, `local` when
+/// there are none. ssh targets share one directory of master connections.
+fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
+    let mut specs: Vec<String> = args.targets.clone();
+    if let Some(path) = &args.inventory {
+        specs.extend(read_inventory(path)?);
     }
+    if specs.is_empty() {
+        specs.push("local".to_owned());
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut ssh_options: Option<target::ssh::SshOptions> = None;
+    let mut targets: Vec<Box<dyn Target>> = Vec::new();
+    for spec in &specs {
+        if !seen.insert(spec.as_str()) {
+            return Err(CliError::Usage(format!("target `{spec}` is given twice")));
+        }
+        let target: Box<dyn Target> = match spec.split_once(':') {
+            None if spec == "local" => Box::new(target::local::Local),
+            Some(("docker", container)) if !container.is_empty() => {
+                Box::new(target::docker::Docker::new(args.engine.engine(), container))
+            }
+            Some(("ssh", address)) => {
+                let address = target::ssh::Address::parse(address)
+                    .map_err(|error| CliError::Usage(format!("target `{spec}`: {error}")))?;
+                let options = match &ssh_options {
+                    Some(options) => options.clone(),
+                    None => {
+                        let options = target::ssh::SshOptions::multiplexed(
+                            Duration::from_secs(args.connect_timeout),
+                            args.ssh_options.clone(),
+                        )
+                        .map_err(|error| CliError::Environment(error.to_string()))?;
+                        ssh_options.insert(options).clone()
+                    }
+                };
+                Box::new(target::ssh::Ssh::new(address, options))
+            }
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "unknown target `{spec}`: expected `local`, `docker:CONTAINER` or `ssh:[USER@]HOST[:PORT]`"
+                )));
+            }
+        };
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+/// One target per line; `#` starts a comment; a bare `[USER@]HOST[:PORT]`
+/// is an ssh target.
+fn read_inventory(path: &Path) -> Result<Vec<String>, CliError> {
+    let place = load::Place::Disk(path.to_owned());
+    let text = place.read_to_string()?;
+    let mut specs = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.contains(char::is_whitespace) {
+            return Err(InputError::new(
+                place.to_string(),
+                format!("`{line}`: one target per line"),
+            )
+            .at(&text, text.lines().take(index).map(|l| l.len() + 1).sum())
+            .into());
+        }
+        let spec = if ["local", "docker:", "ssh:"]
+            .iter()
+            .any(|prefix| line.starts_with(prefix))
+        {
+            line.to_owned()
+        } else {
+            format!("ssh:{line}")
+        };
+        specs.push(spec);
+    }
+    Ok(specs)
 }
 
 fn default_jobs() -> usize {
@@ -319,11 +398,7 @@ fn default_jobs() -> usize {
 
 fn run(args: RunArgs) -> Result<i32, CliError> {
     let suite = load::load(&args.suite.load_options())?;
-    let targets = args
-        .targets
-        .iter()
-        .map(|spec| parse_target(spec, &args.engine))
-        .collect::<Result<Vec<_>, _>>()?;
+    let targets = build_targets(&args)?;
     for path in [&args.report.junit, &args.report.json]
         .into_iter()
         .flatten()
@@ -453,11 +528,12 @@ fn fixtures_prune(args: EngineArgs) -> Result<i32, CliError> {
     engine
         .check()
         .map_err(|error| CliError::Environment(error.to_string()))?;
-    let removed =
+    let (containers, machines) =
         crate::gate::prune(&engine).map_err(|error| CliError::Environment(error.to_string()))?;
     println!(
-        "removed {} left behind by a gate",
-        report::console::plural(removed, "container", "containers")
+        "removed {} and {} left behind by a gate",
+        report::console::plural(containers, "container", "containers"),
+        report::console::plural(machines, "virtual machine", "virtual machines")
     );
     Ok(exit_code::OK)
 }

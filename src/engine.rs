@@ -162,14 +162,23 @@ impl Engine {
         }
     }
 
-    /// Ids of containers (running or not) carrying a label.
-    pub fn containers_labelled(&self, label: &str) -> Result<Vec<String>, EngineError> {
+    /// Containers (running or not) carrying a label, with the label's value.
+    pub fn containers_labelled(&self, label: &str) -> Result<Vec<(String, String)>, EngineError> {
         let filter = format!("label={label}");
+        let format = format!("{{{{.ID}}}}\t{{{{.Label \"{label}\"}}}}");
         Ok(self
-            .output(["ps", "--all", "--quiet", "--no-trunc", "--filter", &filter])?
+            .output([
+                "ps",
+                "--all",
+                "--no-trunc",
+                "--filter",
+                &filter,
+                "--format",
+                &format,
+            ])?
             .lines()
-            .map(str::to_owned)
-            .filter(|id| !id.is_empty())
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(id, value)| (id.to_owned(), value.to_owned()))
             .collect())
     }
 }

@@ -71,50 +71,96 @@ const NOISY_UNITS: [&str; 10] = [
 /// The kinds of units whose state is part of the host's configuration.
 const UNIT_KINDS: [&str; 4] = [".service", ".socket", ".timer", ".path"];
 
-/// Describes one container's state.
-pub struct Tracker<'a> {
-    engine: &'a Engine,
-    container: String,
-    layers: Option<Layers>,
-    ignore: GlobSet,
-    init: bool,
+/// Runs a shell command on the fixture and returns its stdout.
+pub trait Shell {
+    fn output(&self, command: &str) -> Result<String, EngineError>;
 }
 
-/// The container's overlay layers on the host.
-struct Layers {
-    upper: PathBuf,
-    /// The image's layers, topmost first.
-    lower: Vec<PathBuf>,
+/// `docker exec CONTAINER sh -c …`.
+pub struct ContainerShell {
+    pub engine: Engine,
+    pub container: String,
 }
 
-impl<'a> Tracker<'a> {
-    pub fn new(engine: &'a Engine, container: &str, fixture: &Fixture) -> Tracker<'a> {
-        let mut builder = GlobSetBuilder::new();
-        for pattern in &fixture.def.changes.ignore {
-            builder.add(Glob::new(pattern).expect("validated when the fixture was loaded"));
-        }
+impl Shell for ContainerShell {
+    fn output(&self, command: &str) -> Result<String, EngineError> {
+        self.engine
+            .output(["exec", self.container.as_str(), "sh", "-c", command])
+    }
+}
+
+impl Shell for crate::target::ssh::Ssh {
+    fn output(&self, command: &str) -> Result<String, EngineError> {
+        self.command_output(command)
+            .map_err(|error| EngineError(error.0))
+    }
+}
+
+/// Where the files of a manifest come from.
+pub enum Files {
+    /// A container's overlay layers, read on the host.
+    Layers { upper: PathBuf, lower: Vec<PathBuf> },
+    /// A container whose layers comply cannot read: `docker diff`.
+    Diff { engine: Engine, container: String },
+    /// A machine's directories, listed and hashed on the machine.
+    Roots(Vec<String>),
+}
+
+impl Files {
+    /// The best source for a container: its layers when readable.
+    pub fn for_container(engine: &Engine, container: &str) -> Files {
         let upper = engine
             .inspect(container, "{{.GraphDriver.Data.UpperDir}}")
             .ok()
             .map(PathBuf::from)
             .filter(|dir| std::fs::read_dir(dir).is_ok());
-        let lower = engine
-            .inspect(container, "{{.GraphDriver.Data.LowerDir}}")
-            .map(|dirs| dirs.split(':').map(PathBuf::from).collect())
-            .unwrap_or_default();
+        match upper {
+            Some(upper) => Files::Layers {
+                upper,
+                lower: engine
+                    .inspect(container, "{{.GraphDriver.Data.LowerDir}}")
+                    .map(|dirs| dirs.split(':').map(PathBuf::from).collect())
+                    .unwrap_or_default(),
+            },
+            None => Files::Diff {
+                engine: engine.clone(),
+                container: container.to_owned(),
+            },
+        }
+    }
+}
+
+/// Describes one fixture instance's state.
+pub struct Tracker<S: Shell> {
+    shell: S,
+    files: Files,
+    ignore: GlobSet,
+    init: bool,
+}
+
+impl<S: Shell> Tracker<S> {
+    pub fn new(shell: S, files: Files, fixture: &Fixture) -> Tracker<S> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in &fixture.def.changes.ignore {
+            builder.add(Glob::new(pattern).expect("validated when the fixture was loaded"));
+        }
         Tracker {
-            engine,
-            container: container.to_owned(),
-            layers: upper.map(|upper| Layers { upper, lower }),
+            shell,
+            files,
             ignore: builder.build().expect("valid globs"),
             init: fixture.def.init,
         }
     }
 
+    pub fn shell(&self) -> &S {
+        &self.shell
+    }
+
     pub fn manifest(&self) -> Result<Manifest, EngineError> {
-        let files = match &self.layers {
-            Some(layers) => self.read_upper_layer(layers)?,
-            None => self.read_through_diff()?,
+        let files = match &self.files {
+            Files::Layers { upper, lower } => self.read_layers(upper, lower)?,
+            Files::Diff { engine, container } => self.read_through_diff(engine, container)?,
+            Files::Roots(roots) => self.read_roots(roots)?,
         };
         let units = if self.init {
             self.units()?
@@ -131,9 +177,13 @@ impl<'a> Tracker<'a> {
     /// Every path of the writable layer that differs from the image. A path
     /// is copied up whenever it is written, even with the same content (as
     /// `sed -i` does), so entries equal to the image's are left out.
-    fn read_upper_layer(&self, layers: &Layers) -> Result<BTreeMap<String, Entry>, EngineError> {
+    fn read_layers(
+        &self,
+        upper: &Path,
+        lower: &[PathBuf],
+    ) -> Result<BTreeMap<String, Entry>, EngineError> {
         let mut files = BTreeMap::new();
-        let mut stack = vec![layers.upper.clone()];
+        let mut stack = vec![upper.to_path_buf()];
         while let Some(dir) = stack.pop() {
             let entries = std::fs::read_dir(&dir)
                 .map_err(|e| EngineError(format!("{}: {e}", dir.display())))?;
@@ -141,7 +191,7 @@ impl<'a> Tracker<'a> {
                 let entry = entry.map_err(|e| EngineError(format!("{}: {e}", dir.display())))?;
                 let host_path = entry.path();
                 let relative = host_path
-                    .strip_prefix(&layers.upper)
+                    .strip_prefix(upper)
                     .expect("below the upper directory");
                 let path = format!("/{}", relative.display());
                 if self.ignored(&path) {
@@ -151,10 +201,9 @@ impl<'a> Tracker<'a> {
                 if matches!(described, Entry::Dir { .. }) {
                     stack.push(host_path.clone());
                 }
-                let in_image = layers
-                    .lower
+                let in_image = lower
                     .iter()
-                    .map(|lower| lower.join(relative))
+                    .map(|layer| layer.join(relative))
                     .find(|candidate| std::fs::symlink_metadata(candidate).is_ok())
                     .map(|candidate| describe(&candidate))
                     .transpose()?;
@@ -166,86 +215,45 @@ impl<'a> Tracker<'a> {
         Ok(files)
     }
 
-    /// Without access to the layer: `docker diff` names the changed paths,
-    /// a script in the container describes each.
-    fn read_through_diff(&self) -> Result<BTreeMap<String, Entry>, EngineError> {
-        let diff = self.engine.output(["diff", &self.container])?;
-        let paths: Vec<&str> = diff
+    /// Without access to the layers: `docker diff` names the changed paths
+    /// and the container describes them.
+    fn read_through_diff(
+        &self,
+        engine: &Engine,
+        container: &str,
+    ) -> Result<BTreeMap<String, Entry>, EngineError> {
+        let diff = engine.output(["diff", container])?;
+        let paths: Vec<String> = diff
             .lines()
             .filter_map(|line| line.get(2..))
             .filter(|path| !self.ignored(path))
+            .map(crate::target::remote::shell_quote)
             .collect();
         if paths.is_empty() {
             return Ok(BTreeMap::new());
         }
-        const DESCRIBE: &str = r#"for p in "$@"; do
-  if [ -L "$p" ]; then printf '%s\tlink\t%s\t%s\n' "$p" "$(stat -c '%u %g' "$p")" "$(readlink "$p")"
-  elif [ -d "$p" ]; then printf '%s\tdir\t%s\n' "$p" "$(stat -c '%a %u %g' "$p")"
-  elif [ -f "$p" ]; then printf '%s\tfile\t%s\t%s\n' "$p" "$(stat -c '%a %u %g' "$p")" "$(sha256sum < "$p" | cut -d' ' -f1)"
-  elif [ -e "$p" ]; then printf '%s\tother\t%s\n' "$p" "$(stat -c '%a %u %g %F' "$p")"
-  else printf '%s\tdeleted\n' "$p"; fi
-done"#;
-        let mut args = vec!["exec", self.container.as_str(), "sh", "-c", DESCRIBE, "sh"];
-        args.extend(paths);
-        let described = self.engine.output(&args)?;
-        let number = |s: Option<&str>, radix| {
-            s.and_then(|s| u32::from_str_radix(s, radix).ok())
-                .unwrap_or(0)
-        };
-        Ok(described
-            .lines()
-            .filter_map(|line| {
-                let mut fields = line.split('\t');
-                let path = fields.next()?.to_owned();
-                let kind = fields.next()?;
-                let stat: Vec<&str> = fields.next().unwrap_or_default().split(' ').collect();
-                let entry = match kind {
-                    "deleted" => Entry::Deleted,
-                    "link" => Entry::Link {
-                        owner: (
-                            number(stat.first().copied(), 10),
-                            number(stat.get(1).copied(), 10),
-                        ),
-                        target: fields.next().unwrap_or_default().to_owned(),
-                    },
-                    _ => {
-                        let mode = number(stat.first().copied(), 8);
-                        let owner = (
-                            number(stat.get(1).copied(), 10),
-                            number(stat.get(2).copied(), 10),
-                        );
-                        match kind {
-                            "dir" => Entry::Dir { mode, owner },
-                            "file" => Entry::File {
-                                mode,
-                                owner,
-                                sha256: fields.next().unwrap_or_default().to_owned(),
-                            },
-                            _ => Entry::Other {
-                                kind: stat.get(3..).map(|k| k.join(" ")).unwrap_or_default(),
-                                mode,
-                                owner,
-                            },
-                        }
-                    }
-                };
-                Some((path, entry))
-            })
-            .collect())
+        let listing = self
+            .shell
+            .output(&format!("{DESCRIBE} {}", paths.join(" ")))?;
+        Ok(parse_listing(&listing, |path| self.ignored(path)))
+    }
+
+    /// Every file under the roots, described and hashed on the machine.
+    fn read_roots(&self, roots: &[String]) -> Result<BTreeMap<String, Entry>, EngineError> {
+        let roots: Vec<String> = roots
+            .iter()
+            .map(|r| crate::target::remote::shell_quote(r))
+            .collect();
+        let listing = self
+            .shell
+            .output(&format!("{LIST_TREES} {}", roots.join(" ")))?;
+        Ok(parse_listing(&listing, |path| self.ignored(path)))
     }
 
     fn units(&self) -> Result<BTreeMap<String, String>, EngineError> {
-        let listing = self.engine.output([
-            "exec",
-            &self.container,
-            "systemctl",
-            "list-units",
-            "--all",
-            "--no-legend",
-            "--plain",
-            "--full",
-            "--no-pager",
-        ])?;
+        let listing = self
+            .shell
+            .output("systemctl list-units --all --no-legend --plain --full --no-pager")?;
         Ok(listing
             .lines()
             .filter_map(|line| {
@@ -258,6 +266,88 @@ done"#;
             })
             .collect())
     }
+}
+
+/// `sh -c 'DESCRIBE PATH…'`: one line per path, in the format
+/// [`parse_listing`] reads.
+const DESCRIBE: &str = r#"describe() { for p in "$@"; do
+  if [ -L "$p" ]; then printf 'l\t%s\t%s\t%s
+' "$(stat -c '0 %u %g' "$p")" "$p" "$(readlink "$p")"
+  elif [ -d "$p" ]; then printf 'd\t%s\t%s
+' "$(stat -c '%a %u %g' "$p")" "$p"
+  elif [ -f "$p" ]; then printf 'f\t%s\t%s\t%s
+' "$(stat -c '%a %u %g' "$p")" "$p" "$(sha256sum < "$p" | cut -d' ' -f1)"
+  elif [ -e "$p" ]; then printf 'o\t%s\t%s
+' "$(stat -c '%a %u %g' "$p")" "$p"
+  else printf 'x\t0 0 0\t%s
+' "$p"; fi
+done; }; describe"#;
+
+/// Lists trees with `find` (type, mode, owner, path, link target) and
+/// hashes their regular files in one pass of `sha256sum`.
+const LIST_TREES: &str = r#"list() {
+  find "$@" -xdev \( -type f -o -type d -o -type l \) -printf '%y\t%m %U %G\t%p\t%l
+' 2>/dev/null
+  find "$@" -xdev -type f -print0 2>/dev/null | xargs -0 -r sha256sum | sed 's/^/h\t/'
+}; list"#;
+
+/// Reads `TYPE\tMODE UID GID\tPATH[\tEXTRA]` lines (EXTRA: a link's target
+/// or a file's hash) and `h\tHASH  PATH` hash lines.
+fn parse_listing(listing: &str, ignored: impl Fn(&str) -> bool) -> BTreeMap<String, Entry> {
+    let mut hashes: BTreeMap<&str, &str> = BTreeMap::new();
+    for line in listing.lines() {
+        if let Some(rest) = line.strip_prefix("h\t")
+            && let Some((hash, path)) = rest.split_once("  ")
+        {
+            hashes.insert(path, hash);
+        }
+    }
+    let mut files = BTreeMap::new();
+    for line in listing.lines().filter(|line| !line.starts_with("h\t")) {
+        let mut fields = line.splitn(4, '\t');
+        let (Some(kind), Some(stat), Some(path)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        if ignored(path) {
+            continue;
+        }
+        let extra = fields.next().unwrap_or_default();
+        let numbers: Vec<u32> = stat
+            .split(' ')
+            .map(|n| u32::from_str_radix(n, 8).unwrap_or(0))
+            .collect();
+        let decimal: Vec<u32> = stat.split(' ').map(|n| n.parse().unwrap_or(0)).collect();
+        let mode = numbers.first().copied().unwrap_or(0);
+        let owner = (
+            decimal.get(1).copied().unwrap_or(0),
+            decimal.get(2).copied().unwrap_or(0),
+        );
+        let entry = match kind {
+            "d" => Entry::Dir { mode, owner },
+            "f" => Entry::File {
+                mode,
+                owner,
+                sha256: if extra.is_empty() {
+                    hashes.get(path).copied().unwrap_or_default().to_owned()
+                } else {
+                    extra.to_owned()
+                },
+            },
+            "l" => Entry::Link {
+                owner,
+                target: extra.to_owned(),
+            },
+            "x" => Entry::Deleted,
+            other => Entry::Other {
+                kind: other.to_owned(),
+                mode,
+                owner,
+            },
+        };
+        files.insert(path.to_owned(), entry);
+    }
+    files
 }
 
 /// A path of a layer as an entry; an overlayfs whiteout is a deletion.
@@ -384,7 +474,7 @@ mod tests {
             [
                 "changed /etc/a (content)",
                 "added or changed /etc/new",
-                "reverted /etc/gone to the image's version",
+                "removed /etc/gone (or restored the image's version)",
                 "unit ssh.service: loaded/inactive/dead -> loaded/active/running",
             ]
         );

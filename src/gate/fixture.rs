@@ -34,8 +34,17 @@ pub struct FixtureToml {
     pub init: bool,
     #[serde(default)]
     pub description: String,
+    /// Run only when named with `--fixture` (slow fixtures such as VMs);
+    /// there a runbook is gated only through scenarios that name it.
+    #[serde(default)]
+    pub opt_in: bool,
     pub build: BuildSection,
+    /// Containers: how to run one.
+    #[serde(default)]
     pub run: RunSection,
+    /// VMs: how to boot one.
+    #[serde(default)]
+    pub vm: Option<VmSection>,
     pub ready: ReadySection,
     #[serde(default)]
     pub changes: ChangesSection,
@@ -46,12 +55,32 @@ pub struct FixtureToml {
 pub struct BuildSection {
     /// A base directory beside the fixture (`fixtures/base`).
     pub base: String,
+    /// Containers: the Dockerfile built on the base image.
     #[serde(default = "default_dockerfile")]
     pub dockerfile: String,
     #[serde(default = "default_context")]
     pub context: String,
     #[serde(default = "default_base_arg")]
     pub base_arg: String,
+    /// VMs: packages added to the base's, one a line.
+    #[serde(default)]
+    pub packages: Option<String>,
+    /// VMs: `configure.sh ROOTFS AUTHORIZED_KEY_FILE`, run before the disk
+    /// image is made.
+    #[serde(default)]
+    pub configure: Option<String>,
+}
+
+/// How a VM fixture runs (kind `vm`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VmSection {
+    pub memory_mib: u32,
+    pub cpus: u32,
+    pub disk_gib: u32,
+    pub kernel_cmdline: String,
+    /// How long a boot or reboot may take.
+    pub boot_timeout_s: u64,
 }
 
 fn default_dockerfile() -> String {
@@ -65,7 +94,7 @@ fn default_base_arg() -> String {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct RunSection {
     #[serde(default)]
     pub cap_add: Vec<String>,
@@ -81,6 +110,19 @@ pub struct RunSection {
     /// depends on (or reaches) the network.
     #[serde(default = "default_network")]
     pub network: String,
+}
+
+impl Default for RunSection {
+    fn default() -> Self {
+        RunSection {
+            cap_add: Vec::new(),
+            tmpfs: Vec::new(),
+            volumes: Vec::new(),
+            stop_signal: None,
+            stop_timeout_s: default_stop_timeout(),
+            network: default_network(),
+        }
+    }
 }
 
 fn default_stop_timeout() -> u64 {
@@ -110,6 +152,10 @@ pub struct ChangesSection {
     /// Globs of paths whose changes are the fixture's own activity.
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// VMs: the directories whose files are compared (containers compare
+    /// their whole writable layer).
+    #[serde(default)]
+    pub roots: Vec<String>,
 }
 
 /// A fixture with where it came from and what its images are called.
@@ -213,8 +259,17 @@ pub fn discover(root: &Place) -> Result<BTreeMap<String, Fixture>, InputError> {
         let environment = base_environment();
         let base_hash = tree_hash(&files(&base_dir)?, &[&environment[0], &environment[1]]);
         let hash = tree_hash(&files(&dir)?, &[&base_hash]);
+        if def.kind == Kind::Vm && def.vm.is_none() {
+            return Err(
+                InputError::new(file, "a fixture of kind `vm` needs a [vm] section").field("vm"),
+            );
+        }
+        let image = match def.kind {
+            Kind::Container => format!("comply-fixture/{}:{hash}", def.name),
+            Kind::Vm => super::vm::image_dir(&def.name, &hash).display().to_string(),
+        };
         let fixture = Fixture {
-            image: format!("comply-fixture/{}:{hash}", def.name),
+            image,
             base: BaseImage {
                 dir: base_dir,
                 image: format!("comply-fixture/base:{base_hash}"),
@@ -263,7 +318,7 @@ pub fn select(
 /// Writes a tree's files into a fresh temporary directory (embedded files
 /// have no modes: scripts are made executable by their Dockerfile or run
 /// through `sh`).
-fn materialize(dir: &Place) -> Result<tempfile::TempDir, EngineError> {
+pub(super) fn materialize(dir: &Place) -> Result<tempfile::TempDir, EngineError> {
     let out = tempfile::Builder::new()
         .prefix("comply-fixture-")
         .tempdir()
@@ -289,13 +344,23 @@ pub enum Built {
 
 impl Fixture {
     pub fn is_built(&self, engine: &Engine) -> bool {
-        engine.image_exists(&self.image)
+        match self.def.kind {
+            Kind::Container => engine.image_exists(&self.image),
+            Kind::Vm => super::vm::is_built(self),
+        }
     }
 
     /// Builds the fixture's image (and its base first) unless present.
     pub fn build(&self, engine: &Engine, say: &mut dyn FnMut(&str)) -> Result<Built, EngineError> {
         if self.is_built(engine) {
             return Ok(Built::UpToDate);
+        }
+        if self.def.kind == Kind::Vm {
+            let started = std::time::Instant::now();
+            super::vm::build(self, say)?;
+            return Ok(Built::Built {
+                seconds: started.elapsed().as_secs_f64(),
+            });
         }
         let started = std::time::Instant::now();
         if !engine.image_exists(&self.base.image) {

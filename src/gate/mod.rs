@@ -7,17 +7,18 @@
 pub mod changes;
 pub mod fixture;
 pub mod lifecycle;
+pub mod vm;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Local;
 
-use self::changes::{Manifest, Tracker};
-use self::fixture::Fixture;
+use self::changes::{ContainerShell, Files, Manifest, Tracker};
+use self::fixture::{Fixture, Kind};
 use self::lifecycle::{GateLifecycle, Next, Observed, Step};
 use crate::cancel::Cancel;
-use crate::engine::{Engine, FIXTURE_LABEL, GATE_LABEL};
+use crate::engine::{Engine, EngineError, FIXTURE_LABEL, GATE_LABEL};
 use crate::lifecycle::Verdict;
 use crate::model::{Expect, Runbook, Scenario, Script, ScriptSet, Suite};
 use crate::outcome::{Mode, Outcome};
@@ -26,6 +27,7 @@ use crate::runner::{
     step_request, with_evidence,
 };
 use crate::target::docker::Docker;
+use crate::target::ssh::Ssh;
 use crate::target::{Exit, StepRequest, Target, TargetError};
 
 #[derive(Debug, Clone)]
@@ -188,6 +190,60 @@ impl Drop for ContainerGuard<'_> {
     }
 }
 
+/// A fixture started for one case: where its steps run, how it restarts,
+/// and what state it is in. It is torn down when dropped.
+trait Instance {
+    fn target(&self) -> &dyn Target;
+    /// Restarts (reboots) it; readiness is checked by the caller.
+    fn restart(&self, cancel: &Cancel) -> Result<(), String>;
+    fn manifest(&self) -> Result<Manifest, EngineError>;
+}
+
+struct ContainerInstance<'a> {
+    docker: Docker,
+    tracker: Tracker<ContainerShell>,
+    stop_timeout_s: u64,
+    // Last: the container goes after everything that talks to it.
+    guard: ContainerGuard<'a>,
+}
+
+impl Instance for ContainerInstance<'_> {
+    fn target(&self) -> &dyn Target {
+        &self.docker
+    }
+
+    fn restart(&self, _cancel: &Cancel) -> Result<(), String> {
+        self.guard
+            .engine
+            .restart(&self.guard.id, self.stop_timeout_s)
+            .map_err(|error| error.to_string())
+    }
+
+    fn manifest(&self) -> Result<Manifest, EngineError> {
+        self.tracker.manifest()
+    }
+}
+
+/// A VM: the tracker owns the machine's ssh target, which the steps use too.
+struct VmInstance {
+    tracker: Tracker<Ssh>,
+    vm: vm::Vm,
+}
+
+impl Instance for VmInstance {
+    fn target(&self) -> &dyn Target {
+        self.tracker.shell()
+    }
+
+    fn restart(&self, cancel: &Cancel) -> Result<(), String> {
+        self.vm.reboot(self.tracker.shell(), cancel)
+    }
+
+    fn manifest(&self) -> Result<Manifest, EngineError> {
+        self.tracker.manifest()
+    }
+}
+
 struct Case<'a> {
     suite: &'a Suite,
     fixture: &'a Fixture,
@@ -246,15 +302,14 @@ impl Case<'_> {
             return Verdict::new(Outcome::Interrupted, "not started: comply was interrupted");
         }
         let static_verdict = crate::lint::static_verdict(runbook, platform);
-        let container = match self.start() {
-            Ok(guard) => guard,
+        let instance = match self.start() {
+            Ok(instance) => instance,
             Err(why) => return self.fixture_error(why),
         };
-        let target = Docker::new(self.engine.clone(), &container.id);
-        if let Err(why) = self.wait_ready(&target, record, "ready") {
+        let target = instance.target();
+        if let Err(why) = self.wait_ready(target, record, "ready") {
             return self.fixture_error(format!("the fixture did not become ready: {why}"));
         }
-        let tracker = Tracker::new(self.engine, &container.id, self.fixture);
         let mut lifecycle = GateLifecycle::new(runbook.tier, scenario.expect, static_verdict);
         let mut manifest: Option<Manifest> = None;
         loop {
@@ -263,23 +318,20 @@ impl Case<'_> {
                 Next::Run(step) => step,
             };
             let observed = match step {
-                Step::Scenario => {
-                    let script = &scenario.script;
-                    self.script_step(
-                        &target,
-                        runbook,
-                        step,
-                        "scenario",
-                        &scenario.name,
-                        script,
-                        record,
-                    )
-                }
+                Step::Scenario => self.script_step(
+                    target,
+                    runbook,
+                    step,
+                    "scenario",
+                    &scenario.name,
+                    &scenario.script,
+                    record,
+                ),
                 Step::Probe => {
-                    self.variant_step(&target, runbook, step, "probe", &runbook.probe, record)
+                    self.variant_step(target, runbook, step, "probe", &runbook.probe, record)
                 }
                 Step::Verify | Step::VerifyAgain | Step::VerifyAfterRestart => self.variant_step(
-                    &target,
+                    target,
                     runbook,
                     step,
                     "verify",
@@ -287,37 +339,30 @@ impl Case<'_> {
                     record,
                 ),
                 Step::Remediate | Step::RemediateAgain => {
-                    let before = match manifest.take() {
-                        Some(manifest) => manifest,
-                        None => match tracker.manifest() {
-                            Ok(manifest) => manifest,
-                            Err(error) => {
-                                return Verdict::new(
-                                    Outcome::FixtureError,
-                                    format!("cannot read the fixture's state: {error}"),
-                                );
-                            }
-                        },
+                    let before = match manifest.take().map_or_else(|| instance.manifest(), Ok) {
+                        Ok(manifest) => manifest,
+                        Err(error) => {
+                            return self
+                                .fixture_error(format!("cannot read the fixture's state: {error}"));
+                        }
                     };
                     let set = runbook
                         .remediate
                         .as_ref()
                         .expect("the gate remediates only healing runbooks");
                     let exit =
-                        match self.variant_step(&target, runbook, step, "remediate", set, record) {
+                        match self.variant_step(target, runbook, step, "remediate", set, record) {
                             Ok(Observed::Exit(exit)) => exit,
                             Ok(other) => {
                                 unreachable!("a script step observes an exit, not {other:?}")
                             }
                             Err(verdict) => return verdict,
                         };
-                    let after = match tracker.manifest() {
+                    let after = match instance.manifest() {
                         Ok(manifest) => manifest,
                         Err(error) => {
-                            return Verdict::new(
-                                Outcome::FixtureError,
-                                format!("cannot read the fixture's state: {error}"),
-                            );
+                            return self
+                                .fixture_error(format!("cannot read the fixture's state: {error}"));
                         }
                     };
                     let changed = changes::changes(&before, &after);
@@ -339,11 +384,24 @@ impl Case<'_> {
                     manifest = Some(after);
                     Ok(Observed::Remediated(exit, changed))
                 }
-                Step::Restart => Ok(Observed::Restarted(self.restart(
-                    &target,
-                    &container.id,
-                    record,
-                ))),
+                Step::Restart => {
+                    let clock = Instant::now();
+                    let restarted = instance
+                        .restart(self.cancel)
+                        .and_then(|()| self.wait_ready(target, record, Step::Restart.label()));
+                    // The transcript's restart step spans the restart itself,
+                    // not only the readiness check that follows it.
+                    if let Some(StepRecord {
+                        label,
+                        result: Ok(output),
+                        ..
+                    }) = record.steps.last_mut()
+                        && label == Step::Restart.label()
+                    {
+                        output.duration = clock.elapsed();
+                    }
+                    Ok(Observed::Restarted(restarted))
+                }
             };
             match observed {
                 Ok(observed) => lifecycle.record(step, observed),
@@ -364,8 +422,41 @@ impl Case<'_> {
         }
     }
 
+    /// Starts a fresh instance of the fixture.
+    fn start(&self) -> Result<Box<dyn Instance + '_>, String> {
+        match self.fixture.def.kind {
+            Kind::Container => {
+                let guard = self.start_container()?;
+                Ok(Box::new(ContainerInstance {
+                    docker: Docker::new(self.engine.clone(), &guard.id),
+                    tracker: Tracker::new(
+                        ContainerShell {
+                            engine: self.engine.clone(),
+                            container: guard.id.clone(),
+                        },
+                        Files::for_container(self.engine, &guard.id),
+                        self.fixture,
+                    ),
+                    stop_timeout_s: self.fixture.def.run.stop_timeout_s,
+                    guard,
+                }))
+            }
+            Kind::Vm => {
+                let (vm, ssh) = vm::resume(self.fixture, self.cancel)?;
+                Ok(Box::new(VmInstance {
+                    tracker: Tracker::new(
+                        ssh,
+                        Files::Roots(self.fixture.def.changes.roots.clone()),
+                        self.fixture,
+                    ),
+                    vm,
+                }))
+            }
+        }
+    }
+
     /// Starts a fresh container of the fixture.
-    fn start(&self) -> Result<ContainerGuard<'_>, String> {
+    fn start_container(&self) -> Result<ContainerGuard<'_>, String> {
         let run = &self.fixture.def.run;
         let mut args = vec![
             "--label".to_owned(),
@@ -411,7 +502,12 @@ impl Case<'_> {
     }
 
     /// Runs the fixture's readiness script.
-    fn wait_ready(&self, target: &Docker, record: &mut Record, label: &str) -> Result<(), String> {
+    fn wait_ready(
+        &self,
+        target: &dyn Target,
+        record: &mut Record,
+        label: &str,
+    ) -> Result<(), String> {
         let ready = &self.fixture.def.ready;
         let script = Script::new(ready.script.clone());
         let request = StepRequest {
@@ -445,17 +541,10 @@ impl Case<'_> {
         outcome
     }
 
-    fn restart(&self, target: &Docker, container: &str, record: &mut Record) -> Result<(), String> {
-        self.engine
-            .restart(container, self.fixture.def.run.stop_timeout_s)
-            .map_err(|error| error.to_string())?;
-        self.wait_ready(target, record, Step::Restart.label())
-    }
-
     /// Runs the variant of a script set for the fixture's platform.
     fn variant_step(
         &self,
-        target: &Docker,
+        target: &dyn Target,
         runbook: &Runbook,
         step: Step,
         role: &str,
@@ -475,7 +564,7 @@ impl Case<'_> {
     #[allow(clippy::too_many_arguments)]
     fn script_step(
         &self,
-        target: &Docker,
+        target: &dyn Target,
         runbook: &Runbook,
         step: Step,
         role: &str,
@@ -507,12 +596,21 @@ impl Case<'_> {
     }
 }
 
-/// Removes every container a gate left behind (a killed run cannot clean
-/// up after itself); returns how many there were.
-pub fn prune(engine: &Engine) -> Result<usize, crate::engine::EngineError> {
-    let leftovers = engine.containers_labelled(GATE_LABEL)?;
-    for id in &leftovers {
-        engine.remove(id)?;
+/// Removes every container and machine a gate left behind (a killed run
+/// cannot clean up after itself), leaving those of gates still running;
+/// returns how many containers and machines there were.
+pub fn prune(engine: &Engine) -> Result<(usize, usize), EngineError> {
+    let mut containers = 0;
+    for (id, run_id) in engine.containers_labelled(GATE_LABEL)? {
+        let owner = run_id.split('-').next().unwrap_or_default();
+        if !owner.is_empty()
+            && owner != std::process::id().to_string()
+            && std::path::Path::new("/proc").join(owner).exists()
+        {
+            continue;
+        }
+        engine.remove(&id)?;
+        containers += 1;
     }
-    Ok(leftovers.len())
+    Ok((containers, vm::prune()))
 }

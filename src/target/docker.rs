@@ -4,36 +4,20 @@
 //! Killing the `docker exec` client does not stop what runs inside the
 //! container, so the step timeout is enforced inside too (`timeout -s TERM
 //! -k 5 N`), and after a timeout or interruption every process of the step
-//! is killed by the step id it carries in its environment.
+//! is killed by the step id it carries in its environment ([`super::remote`]).
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::process::{self, Limits};
+use super::remote::{self, KILL_STEP, STEP_ID_VAR};
 use super::{Exit, StepOutput, StepRequest, Target, TargetError, script};
 use crate::cancel::Cancel;
 use crate::engine::{ContainerState, Engine};
-
-/// Between the inside `timeout`'s SIGTERM and its SIGKILL.
-const INSIDE_GRACE_S: u64 = 5;
-/// How long the client may outlive the inside timeout before comply kills it.
-const CLIENT_MARGIN: Duration = Duration::from_secs(5);
-
-/// Exit statuses of GNU/busybox `timeout` when the limit was reached.
-const TIMEOUT_EXITS: [i32; 2] = [124, 137];
-
-/// Kills every process in the container whose environment names the step.
-const KILL_STEP: &str = "for p in /proc/[0-9]*; do \
-    if tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null | grep -qx \"COMPLY_STEP_ID=$1\"; then \
-      kill -KILL \"${p#/proc/}\" 2>/dev/null; \
-    fi; \
-  done; exit 0";
 
 pub struct Docker {
     engine: Engine,
     container: String,
     name: String,
-    next_step: AtomicU64,
 }
 
 impl Docker {
@@ -42,17 +26,7 @@ impl Docker {
             engine,
             container: container.to_owned(),
             name: format!("docker:{container}"),
-            next_step: AtomicU64::new(0),
         }
-    }
-
-    /// Step ids unique across comply processes and steps.
-    fn step_id(&self) -> String {
-        format!(
-            "comply-{}-{}",
-            std::process::id(),
-            self.next_step.fetch_add(1, Ordering::SeqCst)
-        )
     }
 
     fn kill_step(&self, step_id: &str) {
@@ -155,32 +129,21 @@ impl Target for Docker {
 
     fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
         let interpreter = script::interpreter(request.script);
-        let step_id = self.step_id();
-        let inside_timeout = request.timeout.as_secs().max(1);
+        let step_id = remote::new_step_id();
         let mut command = self
             .engine
             .command(["exec", "--interactive", "--workdir", "/"]);
-        command.stdin(std::process::Stdio::piped());
-        for (name, value) in request
-            .env
-            .iter()
-            .chain([&("COMPLY_STEP_ID".to_owned(), step_id.clone())])
-        {
+        for (name, value) in &request.env {
             command.arg("--env").arg(format!("{name}={value}"));
         }
         command
+            .arg("--env")
+            .arg(format!("{STEP_ID_VAR}={step_id}"))
             .arg(&self.container)
-            .args([
-                "timeout",
-                "-s",
-                "TERM",
-                "-k",
-                &INSIDE_GRACE_S.to_string(),
-                &inside_timeout.to_string(),
-            ])
+            .args(remote::timeout_prefix(request.timeout))
             .args(&interpreter);
         let limits = Limits {
-            timeout: Duration::from_secs(inside_timeout + INSIDE_GRACE_S) + CLIENT_MARGIN,
+            timeout: remote::client_timeout(request.timeout),
             grace: Duration::from_secs(2),
             output_limit: request.output_limit,
         };
@@ -193,12 +156,8 @@ impl Target for Docker {
         if let Some(error) = self.engine_failure(&output) {
             return Err(error);
         }
-        let timed_out_inside = matches!(output.exit, Exit::Code(code) if TIMEOUT_EXITS.contains(&code))
-            && output.duration >= Duration::from_secs(inside_timeout);
-        if timed_out_inside {
-            output.exit = Exit::TimedOut;
-        }
-        if matches!(output.exit, Exit::TimedOut | Exit::Cancelled) {
+        remote::classify_timeout(&mut output, request.timeout);
+        if remote::needs_kill(&output) {
             self.kill_step(&step_id);
         }
         Ok(output)

@@ -5,7 +5,9 @@
 pub mod docker;
 pub mod local;
 pub mod process;
+pub mod remote;
 pub mod script;
+pub mod ssh;
 
 use std::time::Duration;
 

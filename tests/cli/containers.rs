@@ -65,13 +65,22 @@ pub fn gate_containers() -> Vec<String> {
 }
 
 /// A running, ready fixture container managed by testcontainers (removed
-/// when dropped), named `name`.
+/// when dropped), named `name`, on the fixture's own network (none).
 pub fn start_fixture(name: &str, container_name: &str) -> Container<GenericImage> {
+    start_fixture_on(name, container_name, &fixture(name).def.run.network)
+}
+
+/// The same on a given network (`bridge` to reach its sshd).
+pub fn start_fixture_on(
+    name: &str,
+    container_name: &str,
+    network: &str,
+) -> Container<GenericImage> {
     let fixture = fixture(name);
     let (repository, tag) = fixture.image.split_once(':').expect("tagged");
     let mut request = GenericImage::new(repository, tag)
         .with_container_name(container_name)
-        .with_network(fixture.def.run.network.clone());
+        .with_network(network);
     for cap in &fixture.def.run.cap_add {
         request = request.with_cap_add(cap.clone());
     }

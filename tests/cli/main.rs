@@ -11,4 +11,6 @@ mod input_errors;
 mod lint;
 mod outcomes;
 mod reports;
+mod ssh_target;
 mod support;
+mod vm;

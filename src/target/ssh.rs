@@ -1,0 +1,370 @@
+//! `ssh:[USER@]HOST[:PORT]`: steps run over the system OpenSSH client, so
+//! the user's `~/.ssh/config`, agent, known_hosts and jump hosts just work.
+//!
+//! `BatchMode=yes` (never a prompt), host-key checking as configured (on by
+//! default), and one multiplexed master connection per host in a private
+//! socket directory, so a suite pays one handshake rather than one per
+//! step. Failures of ssh itself — unreachable host, refused key, unknown or
+//! changed host key — are `target-error`s that say which and what to do.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::process::{self, Limits};
+use super::remote::{self, KILL_STEP, STEP_ID_VAR, shell_quote};
+use super::{Exit, StepOutput, StepRequest, Target, TargetError, script};
+use crate::cancel::Cancel;
+
+/// Where a target is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub user: Option<String>,
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+impl Address {
+    /// `[USER@]HOST[:PORT]`, with `[v6::addr]:PORT` for IPv6.
+    pub fn parse(spec: &str) -> Result<Address, String> {
+        let (user, rest) = match spec.rsplit_once('@') {
+            Some((user, rest)) if !user.is_empty() => (Some(user.to_owned()), rest),
+            Some(_) => return Err(format!("`{spec}`: empty user name before `@`")),
+            None => (None, spec),
+        };
+        let (host, port) = if let Some(bracketed) = rest.strip_prefix('[') {
+            let (host, after) = bracketed
+                .split_once(']')
+                .ok_or_else(|| format!("`{spec}`: unclosed `[` in an IPv6 address"))?;
+            (host, after.strip_prefix(':'))
+        } else {
+            match rest.rsplit_once(':') {
+                Some((host, port)) if !host.contains(':') => (host, Some(port)),
+                _ => (rest, None),
+            }
+        };
+        if host.is_empty() {
+            return Err(format!("`{spec}`: no host name"));
+        }
+        let port = port
+            .map(|port| {
+                port.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| format!("`{spec}`: `{port}` is not a port number"))
+            })
+            .transpose()?;
+        Ok(Address {
+            user,
+            host: host.to_owned(),
+            port,
+        })
+    }
+
+    /// `user@host` as ssh takes it.
+    fn destination(&self) -> String {
+        match &self.user {
+            Some(user) => format!("{user}@{}", self.host),
+            None => self.host.clone(),
+        }
+    }
+}
+
+/// Settings for every connection.
+#[derive(Debug, Clone)]
+pub struct SshOptions {
+    pub connect_timeout: Duration,
+    /// The private directory of the master connections, shared by every
+    /// target of a run and removed with the last of them; `None` makes a
+    /// new connection per step.
+    pub control_dir: Option<Arc<tempfile::TempDir>>,
+    /// Extra `-o` options (`--ssh-option`), e.g. `IdentityFile=…`.
+    pub extra: Vec<String>,
+}
+
+impl SshOptions {
+    /// Options with one multiplexed connection per host.
+    pub fn multiplexed(
+        connect_timeout: Duration,
+        extra: Vec<String>,
+    ) -> Result<SshOptions, TargetError> {
+        let dir = tempfile::Builder::new()
+            .prefix("comply-ssh-")
+            .tempdir()
+            .map_err(|error| {
+                TargetError(format!(
+                    "cannot create a directory for ssh connections: {error}"
+                ))
+            })?;
+        Ok(SshOptions {
+            connect_timeout,
+            control_dir: Some(Arc::new(dir)),
+            extra,
+        })
+    }
+}
+
+pub struct Ssh {
+    address: Address,
+    name: String,
+    options: SshOptions,
+    program: PathBuf,
+}
+
+/// What ssh itself prints when it fails (as opposed to the remote script).
+const SSH_FAILURES: [&str; 12] = [
+    "Host key verification failed",
+    "REMOTE HOST IDENTIFICATION HAS CHANGED",
+    "Permission denied",
+    "Connection refused",
+    "Connection timed out",
+    "No route to host",
+    "Could not resolve hostname",
+    "Network is unreachable",
+    "Operation timed out",
+    "kex_exchange_identification",
+    "Connection closed by",
+    "ssh: connect to host",
+];
+
+impl Ssh {
+    pub fn new(address: Address, options: SshOptions) -> Ssh {
+        let name = format!(
+            "ssh:{}{}",
+            address.destination(),
+            address.port.map(|p| format!(":{p}")).unwrap_or_default()
+        );
+        Ssh {
+            address,
+            name,
+            options,
+            program: super::resolve_program("ssh"),
+        }
+    }
+
+    /// `ssh` with comply's options, ready for a destination and command.
+    fn ssh(&self) -> Command {
+        let mut command = Command::new(&self.program);
+        command.stdin(Stdio::null());
+        // ssh takes the first value it is given for an option: the user's
+        // own `--ssh-option`s come first so they win (ControlMaster=no).
+        for option in &self.options.extra {
+            command.arg("-o").arg(option);
+        }
+        command.args(["-o", "BatchMode=yes"]);
+        command.arg("-o").arg(format!(
+            "ConnectTimeout={}",
+            self.options.connect_timeout.as_secs().max(1)
+        ));
+        // Keep a dead server from holding a step until its timeout.
+        command.args([
+            "-o",
+            "ServerAliveInterval=15",
+            "-o",
+            "ServerAliveCountMax=3",
+        ]);
+        if let Some(dir) = &self.options.control_dir {
+            command.args(["-o", "ControlMaster=auto", "-o", "ControlPersist=60"]);
+            command
+                .arg("-o")
+                .arg(format!("ControlPath={}/%C", dir.path().display()));
+        }
+        if let Some(port) = self.address.port {
+            command.arg("-p").arg(port.to_string());
+        }
+        command.arg(self.address.destination());
+        command
+    }
+
+    /// Says which ssh failure it was and what to do about it.
+    fn explain(&self, stderr: &str) -> TargetError {
+        let host = &self.address.host;
+        let line = stderr
+            .lines()
+            .find(|line| SSH_FAILURES.iter().any(|s| line.contains(s)))
+            .or_else(|| stderr.lines().rfind(|line| !line.trim().is_empty()))
+            .unwrap_or("ssh failed without saying why")
+            .trim();
+        let advice = if stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") {
+            format!(
+                "the host key of `{host}` has CHANGED since it was recorded in known_hosts: if the host was \
+                 reinstalled, verify its new key and remove the old one (`ssh-keygen -R {host}`); otherwise \
+                 treat it as an attack"
+            )
+        } else if stderr.contains("Host key verification failed") {
+            format!(
+                "the host key of `{host}` is not in known_hosts (comply never accepts keys on its own): \
+                 verify it and add it, e.g. connect once by hand"
+            )
+        } else if stderr.contains("Permission denied") {
+            format!(
+                "`{}` refused the key: load it into ssh-agent or set IdentityFile in ~/.ssh/config, and check \
+                 the server's authorized_keys",
+                self.address.destination()
+            )
+        } else {
+            format!(
+                "cannot reach `{host}`{}: check the name, the network and that sshd is running",
+                self.address
+                    .port
+                    .map(|p| format!(" port {p}"))
+                    .unwrap_or_default()
+            )
+        };
+        TargetError(format!("{advice} (ssh: {line})"))
+    }
+
+    fn ssh_failed(output: &StepOutput) -> bool {
+        let stderr = String::from_utf8_lossy(&output.stderr.bytes);
+        output.exit == Exit::Code(255) && SSH_FAILURES.iter().any(|s| stderr.contains(s))
+    }
+
+    fn kill_step(&self, step_id: &str) {
+        let remote = format!(
+            "sh -c {} sh {}",
+            shell_quote(KILL_STEP),
+            shell_quote(step_id)
+        );
+        let _ = self
+            .ssh()
+            .arg(remote)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
+    /// Runs a short command on the host; its stdout, or why it failed.
+    pub fn command_output(&self, remote: &str) -> Result<String, TargetError> {
+        let output = self
+            .ssh()
+            .arg(remote)
+            .output()
+            .map_err(|error| TargetError(format!("cannot run ssh: {error}")))?;
+        if output.status.success() {
+            return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if output.status.code() == Some(255) {
+            return Err(self.explain(&stderr));
+        }
+        Err(TargetError(format!(
+            "`{remote}` on `{}` failed ({}): {}",
+            self.address.host,
+            output.status,
+            stderr.trim()
+        )))
+    }
+
+    /// Closes the master connection, if any.
+    pub fn disconnect(&self) {
+        if self.options.control_dir.is_none() {
+            return;
+        }
+        let _ = self
+            .ssh()
+            .args(["-O", "exit"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+impl Drop for Ssh {
+    fn drop(&mut self) {
+        self.disconnect();
+    }
+}
+
+impl Target for Ssh {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn hostname(&self) -> String {
+        self.address.host.clone()
+    }
+
+    /// Connects once (starting the master connection) and checks the far
+    /// side has `timeout`.
+    fn check(&self) -> Result<(), TargetError> {
+        self.command_output("command -v timeout >/dev/null || { echo 'no timeout command' >&2; exit 3; }")
+            .map(|_| ())
+            .map_err(|error| {
+                if error.0.contains("no timeout command") {
+                    TargetError(format!(
+                        "`{}` has no `timeout` command (coreutils or busybox), which comply needs to enforce \
+                         step timeouts there",
+                        self.address.host
+                    ))
+                } else {
+                    error
+                }
+            })
+    }
+
+    fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
+        let interpreter = script::interpreter(request.script);
+        let step_id = remote::new_step_id();
+        // The remote login shell parses this line: every word is quoted,
+        // and input values travel as environment variables, never as
+        // script text.
+        let mut words = vec![
+            "cd".to_owned(),
+            "/".to_owned(),
+            "&&".to_owned(),
+            "exec".to_owned(),
+            "env".to_owned(),
+        ];
+        for (name, value) in request
+            .env
+            .iter()
+            .chain([&(STEP_ID_VAR.to_owned(), step_id.clone())])
+        {
+            words.push(shell_quote(&format!("{name}={value}")));
+        }
+        words.extend(remote::timeout_prefix(request.timeout));
+        words.extend(interpreter.iter().map(|word| shell_quote(word)));
+        let mut command = self.ssh();
+        command.arg(words.join(" "));
+        let limits = Limits {
+            timeout: remote::client_timeout(request.timeout),
+            grace: Duration::from_secs(2),
+            output_limit: request.output_limit,
+        };
+        let mut output = process::run(
+            command,
+            script::stdin_bytes(request.script, &interpreter),
+            limits,
+            cancel,
+        )?;
+        if Self::ssh_failed(&output) {
+            return Err(self.explain(&String::from_utf8_lossy(&output.stderr.bytes)));
+        }
+        remote::classify_timeout(&mut output, request.timeout);
+        if remote::needs_kill(&output) {
+            self.kill_step(&step_id);
+        }
+        Ok(output)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Address;
+
+    #[test]
+    fn parses_addresses() {
+        let full = Address::parse("root@db.example.org:2222").unwrap();
+        assert_eq!(full.user.as_deref(), Some("root"));
+        assert_eq!(full.host, "db.example.org");
+        assert_eq!(full.port, Some(2222));
+        assert_eq!(Address::parse("db").unwrap().port, None);
+        let v6 = Address::parse("admin@[::1]:22").unwrap();
+        assert_eq!((v6.host.as_str(), v6.port), ("::1", Some(22)));
+        assert_eq!(Address::parse("fe80::1").unwrap().host, "fe80::1");
+        assert!(Address::parse("host:http").is_err());
+        assert!(Address::parse("@host").is_err());
+        assert!(Address::parse("user@").is_err());
+    }
+}

@@ -1,0 +1,240 @@
+//! The `debian12-vm` fixture end to end: a real kernel under qemu, driven
+//! over ssh. Resumed from its booted state for each case; persistence is a
+//! real reboot; nothing (qemu, overlays) outlives a run.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use comply::cancel::Cancel;
+use comply::gate::changes::Shell;
+
+use crate::containers::{fixture, fixtures, serial};
+use crate::support::{Junit, Workspace};
+
+fn qemu_processes() -> String {
+    let output = Command::new("pgrep")
+        .args(["-a", "qemu-system"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn scratch_dirs() -> Vec<String> {
+    std::fs::read_dir(comply::gate::vm::cache_root().join("runs"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `--ssh-option`s that reach a resumed VM (its image's key and host key).
+fn vm_ssh_options() -> Vec<String> {
+    let image = Path::new(&fixture("debian12-vm").image);
+    [
+        format!("IdentityFile={}", image.join("id_ed25519").display()),
+        "IdentitiesOnly=yes".to_owned(),
+        format!("UserKnownHostsFile={}", image.join("known_hosts").display()),
+        "HostKeyAlias=comply-debian12-vm".to_owned(),
+    ]
+    .into_iter()
+    .flat_map(|option| ["--ssh-option".to_owned(), option])
+    .collect()
+}
+
+#[test]
+fn comply_over_ssh_gives_the_outcomes_of_comply_inside_the_vm() {
+    let _serial = serial();
+    fixtures();
+    let (vm, ssh) =
+        comply::gate::vm::resume(fixture("debian12-vm"), &Cancel::new()).expect("the VM resumes");
+    let port = comply::target::Target::name(&ssh)
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_owned();
+    let ws = Workspace::new();
+    ws.comply()
+        .args([
+            "run",
+            "--target",
+            &format!("ssh:root@127.0.0.1:{port}"),
+            "--json",
+            "ssh.json",
+        ])
+        .args(vm_ssh_options())
+        .timeout(Duration::from_secs(300))
+        .assert()
+        .code(1);
+
+    // The same binary, run on the machine itself.
+    let binary = std::fs::read(assert_cmd::cargo::cargo_bin("comply")).unwrap();
+    let upload = Command::new("ssh")
+        .args(
+            vm_ssh_options()
+                .iter()
+                .filter(|o| *o != "--ssh-option")
+                .flat_map(|o| ["-o", o.as_str()]),
+        )
+        .args([
+            "-o",
+            "BatchMode=yes",
+            "-p",
+            &port,
+            "root@127.0.0.1",
+            "cat > /usr/local/bin/comply && chmod +x /usr/local/bin/comply",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(&binary)?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(upload.success());
+    let inside = ssh
+        .output("cd /root && comply run --json /root/inside.json >/dev/null; cat /root/inside.json")
+        .expect("comply runs inside the VM");
+    let outcomes = |json: &serde_json::Value| -> Vec<(String, String)> {
+        json["targets"][0]["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["runbook"].as_str().unwrap().to_owned(),
+                    c["outcome"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let over_ssh: serde_json::Value = serde_json::from_str(&ws.read("ssh.json")).unwrap();
+    let inside: serde_json::Value = serde_json::from_str(&inside).unwrap();
+    assert_eq!(outcomes(&over_ssh), outcomes(&inside));
+    assert_eq!(over_ssh["targets"][0]["platform"], "debian");
+    drop(ssh);
+    drop(vm);
+    assert!(
+        qemu_processes().is_empty(),
+        "qemu left running: {}",
+        qemu_processes()
+    );
+}
+
+#[test]
+fn the_gate_heals_and_reboots_a_vm_and_reports_broken_runbooks() {
+    let _serial = serial();
+    fixtures();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/runbooks");
+    let ws = Workspace::new();
+    let before = scratch_dirs();
+    ws.comply()
+        .args(["gate", "--fixture", "debian12-vm", "--runbooks"])
+        .arg(&corpus)
+        .args([
+            "--only",
+            "BAD-START-001",
+            "--only",
+            "BAD-VACUOUS-001",
+            "--only",
+            "BAD-NOOP-001",
+            "--only",
+            "BAD-APPEND-001",
+        ])
+        .args(["--junit", "gate.xml", "--json", "gate.json"])
+        .timeout(Duration::from_secs(900))
+        .assert()
+        .code(1);
+    let junit = Junit::parse(&ws.read("gate.xml"));
+    let outcomes: Vec<(String, String)> = junit
+        .cases()
+        .map(|c| {
+            (
+                c.properties["comply.runbook"].clone(),
+                c.outcome().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("BAD-APPEND-001".to_owned(), "not-idempotent".to_owned()),
+            ("BAD-NOOP-001".to_owned(), "noop-runbook".to_owned()),
+            ("BAD-START-001".to_owned(), "not-persistent".to_owned()),
+            ("BAD-VACUOUS-001".to_owned(), "vacuous-probe".to_owned()),
+        ]
+    );
+    let start = junit.case("BAD-START-001");
+    assert_eq!(start.properties["comply.fixture"], "debian12-vm");
+    assert!(
+        start.system_out.contains("== restart [fixture]"),
+        "a real reboot happened"
+    );
+    assert!(
+        start.system_out.contains("unit nftables.service"),
+        "the remediation's change was seen"
+    );
+    assert!(
+        qemu_processes().is_empty(),
+        "qemu left running: {}",
+        qemu_processes()
+    );
+    assert!(
+        scratch_dirs().is_empty(),
+        "overlays left: {:?}",
+        scratch_dirs()
+    );
+}
+
+#[test]
+fn a_killed_gate_leaves_no_machine_running_and_prune_removes_its_overlays() {
+    let _serial = serial();
+    fixtures();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/runbooks");
+    let ws = Workspace::new();
+    let mut gate = Command::new(assert_cmd::cargo::cargo_bin("comply"))
+        .current_dir(ws.path())
+        .args([
+            "gate",
+            "--fixture",
+            "debian12-vm",
+            "--only",
+            "BAD-START-001",
+            "--runbooks",
+        ])
+        .arg(&corpus)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while qemu_processes().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the gate started no VM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    gate.kill().unwrap();
+    gate.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        qemu_processes().is_empty(),
+        "qemu dies with comply: {}",
+        qemu_processes()
+    );
+    assert!(
+        !scratch_dirs().is_empty(),
+        "a killed gate cannot remove its overlay"
+    );
+    ws.comply().args(["fixtures", "prune"]).assert().code(0);
+    assert!(
+        scratch_dirs().is_empty(),
+        "prune removed the overlays: {:?}",
+        scratch_dirs()
+    );
+}
