@@ -147,6 +147,23 @@ struct ReportArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Write every step's script, output and exit here, with MANIFEST.sha256.
+    #[arg(long, value_name = "DIR")]
+    evidence: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// Report destinations are checked before anything runs: a typo in a
+    /// directory name must not cost a whole run.
+    fn check(&self) -> Result<(), CliError> {
+        for path in [&self.junit, &self.json].into_iter().flatten() {
+            check_writable(path)?;
+        }
+        if let Some(dir) = &self.evidence {
+            report::evidence::check_empty(dir).map_err(CliError::Usage)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Args, Debug)]
@@ -286,8 +303,6 @@ pub fn main() -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
-/// Report files are checked before anything runs: a typo in a directory
-/// name must not cost a whole run.
 fn check_writable(path: &Path) -> Result<(), CliError> {
     let parent = path
         .parent()
@@ -399,12 +414,7 @@ fn default_jobs() -> usize {
 fn run(args: RunArgs) -> Result<i32, CliError> {
     let suite = load::load(&args.suite.load_options())?;
     let targets = build_targets(&args)?;
-    for path in [&args.report.junit, &args.report.json]
-        .into_iter()
-        .flatten()
-    {
-        check_writable(path)?;
-    }
+    args.report.check()?;
     let options = RunOptions {
         healing: if args.remediate {
             Healing::On {
@@ -441,12 +451,7 @@ fn cancellation() -> Result<Cancel, CliError> {
 fn gate(args: GateArgs) -> Result<i32, CliError> {
     let suite = load::load(&args.suite.load_options())?;
     let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.fixture_names)?;
-    for path in [&args.report.junit, &args.report.json]
-        .into_iter()
-        .flatten()
-    {
-        check_writable(path)?;
-    }
+    args.report.check()?;
     let engine = args.engine.engine();
     engine
         .check()
@@ -549,6 +554,12 @@ fn write_reports(report: &RunReport, meta: &RunMeta, args: &ReportArgs) -> Resul
     }
     if let Some(path) = &args.json {
         write_report(path, &report::json::render(report, meta))?;
+    }
+    if let Some(dir) = &args.evidence {
+        report::evidence::write(dir, report).map_err(|source| CliError::Write {
+            path: dir.clone(),
+            source,
+        })?;
     }
     Ok(())
 }

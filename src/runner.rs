@@ -10,7 +10,7 @@ use chrono::{DateTime, Local};
 
 use crate::cancel::Cancel;
 use crate::lifecycle::{Healing, Lifecycle, Next, Step, Verdict};
-use crate::model::{Runbook, ScriptSet, Suite, Waiver};
+use crate::model::{Runbook, Script, ScriptSet, Suite, Waiver};
 use crate::outcome::{Mode, Outcome};
 use crate::target::{StepOutput, StepRequest, Target, TargetError};
 
@@ -48,7 +48,8 @@ pub struct StepRecord {
     pub label: String,
     /// The script variant that ran: `default`, `nixos` …
     pub variant: String,
-    pub script_sha256: String,
+    /// The script exactly as it ran (its SHA-256 is in the reports).
+    pub script: Script,
     pub started_at: DateTime<Local>,
     pub result: Result<StepOutput, TargetError>,
 }
@@ -420,7 +421,7 @@ impl CaseContext<'_> {
         StepRecord {
             label: label.to_owned(),
             variant: variant.to_owned(),
-            script_sha256: script.sha256().to_owned(),
+            script: script.clone(),
             started_at: Local::now(),
             result: self.target.run(&request, self.cancel),
         }

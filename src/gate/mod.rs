@@ -342,8 +342,9 @@ impl Case<'_> {
                     let before = match manifest.take().map_or_else(|| instance.manifest(), Ok) {
                         Ok(manifest) => manifest,
                         Err(error) => {
-                            return self
-                                .fixture_error(format!("cannot read the fixture's state: {error}"));
+                            return self.fixture_error(format!(
+                                "cannot read the fixture's state: {error}"
+                            ));
                         }
                     };
                     let set = runbook
@@ -361,8 +362,9 @@ impl Case<'_> {
                     let after = match instance.manifest() {
                         Ok(manifest) => manifest,
                         Err(error) => {
-                            return self
-                                .fixture_error(format!("cannot read the fixture's state: {error}"));
+                            return self.fixture_error(format!(
+                                "cannot read the fixture's state: {error}"
+                            ));
                         }
                     };
                     let changed = changes::changes(&before, &after);
@@ -533,7 +535,7 @@ impl Case<'_> {
             record.steps.push(StepRecord {
                 label: label.to_owned(),
                 variant: "fixture".to_owned(),
-                script_sha256: script.sha256().to_owned(),
+                script: script.clone(),
                 started_at,
                 result,
             });
@@ -588,7 +590,7 @@ impl Case<'_> {
         record.steps.push(StepRecord {
             label: step.label().to_owned(),
             variant: variant.to_owned(),
-            script_sha256: script.sha256().to_owned(),
+            script: script.clone(),
             started_at,
             result,
         });

@@ -151,7 +151,7 @@ fn step(record: &StepRecord) -> JsonStep<'_> {
     JsonStep {
         step: &record.label,
         variant: &record.variant,
-        script_sha256: &record.script_sha256,
+        script_sha256: record.script.sha256(),
         started_at: timestamp(&record.started_at),
         exit,
         duration_s: duration,

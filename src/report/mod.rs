@@ -3,6 +3,7 @@
 //! Ctrl-C never leaves half a report.
 
 pub mod console;
+pub mod evidence;
 pub mod json;
 pub mod junit;
 pub mod lint;

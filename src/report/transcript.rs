@@ -33,7 +33,7 @@ fn render_step(out: &mut String, step: &StepRecord) {
         "\n== {} [{}] sha256:{} started {}: ",
         step.label,
         step.variant,
-        step.script_sha256,
+        step.script.sha256(),
         step.started_at
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
     );

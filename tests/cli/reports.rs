@@ -203,3 +203,58 @@ fn reports_replace_older_ones_whole() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
+
+#[test]
+fn evidence_holds_what_ran_and_a_manifest_that_checks_it() {
+    let ws = Workspace::new();
+    three_runbooks(&ws);
+    ws.run().args(["--evidence", "evidence"]).assert().code(1);
+    let dir = ws.join("evidence/local/LIN-B-002");
+    let probe = std::fs::read_to_string(dir.join("01-probe.sh")).unwrap();
+    assert_eq!(probe, ws.read("runbooks/LIN-B-002/probe.sh"));
+    assert_eq!(
+        sha256(&probe),
+        ws.junit().case("LIN-B-002").properties["comply.probe.sha256"]
+    );
+    assert!(
+        std::fs::read_to_string(dir.join("01-probe.exit"))
+            .unwrap()
+            .starts_with("1\n")
+    );
+    assert!(
+        std::fs::read_to_string(dir.join("01-probe.stdout"))
+            .unwrap()
+            .contains("retention=30")
+    );
+    assert!(
+        std::fs::read_to_string(dir.join("verdict.txt"))
+            .unwrap()
+            .starts_with("non-compliant: ")
+    );
+    let check = std::process::Command::new("sha256sum")
+        .args(["--check", "--strict", "MANIFEST.sha256"])
+        .current_dir(ws.join("evidence"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout)
+            .matches(": OK")
+            .count(),
+        3 * 1 + 3 * 4
+    );
+
+    // Evidence of two runs never mixes.
+    let output = ws
+        .run()
+        .args(["--evidence", "evidence"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not empty"));
+}
