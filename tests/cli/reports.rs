@@ -245,7 +245,8 @@ fn evidence_holds_what_ran_and_a_manifest_that_checks_it() {
         String::from_utf8_lossy(&check.stdout)
             .matches(": OK")
             .count(),
-        3 * 1 + 3 * 4
+        3 * 5,
+        "three cases: a verdict and the probe's script, stdout, stderr and exit each"
     );
 
     // Evidence of two runs never mixes.
