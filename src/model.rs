@@ -338,8 +338,13 @@ impl InputValue {
             InputValue::Integer(_) => text.parse().map(InputValue::Integer).ok(),
             InputValue::Float(_) => text.parse().map(InputValue::Float).ok(),
             InputValue::String(_) => Some(InputValue::String(text.to_owned())),
+            // `a,b`, `a b`, or TOML-like `[a, "b"]`.
             InputValue::List(_) => Some(InputValue::List(
-                text.split([',', ' '])
+                text.trim()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .split([',', ' '])
+                    .map(|item| item.trim_matches(['"', '\'']))
                     .filter(|item| !item.is_empty())
                     .map(|item| InputValue::String(item.to_owned()))
                     .collect(),
@@ -560,6 +565,8 @@ mod tests {
         );
         assert!(InputValue::Integer(1).parse_like("thirty").is_err());
         assert_eq!(hosts.parse_like("x,y").unwrap().to_env(), "x y");
+        assert_eq!(hosts.parse_like("[53, \"123\"]").unwrap().to_env(), "53 123");
+        assert_eq!(hosts.parse_like("[]").unwrap().to_env(), "");
     }
 
     #[test]

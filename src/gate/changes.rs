@@ -54,8 +54,10 @@ pub struct Manifest {
     pub units: BTreeMap<String, String>,
 }
 
-/// Units whose state changes on their own (timers firing maintenance jobs).
-const NOISY_UNITS: [&str; 10] = [
+/// Units whose state changes on their own: timers firing maintenance jobs,
+/// and D-Bus services that start on demand (a `timedatectl` in a probe)
+/// and exit when idle.
+const NOISY_UNITS: [&str; 14] = [
     "apt-daily.service",
     "apt-daily-upgrade.service",
     "man-db.service",
@@ -66,6 +68,10 @@ const NOISY_UNITS: [&str; 10] = [
     "systemd-tmpfiles-clean.service",
     "dailyaidecheck.service",
     "nixos-upgrade.service",
+    "systemd-timedated.service",
+    "systemd-hostnamed.service",
+    "systemd-localed.service",
+    "polkit.service",
 ];
 
 /// The kinds of units whose state is part of the host's configuration.

@@ -311,7 +311,6 @@ impl Case<'_> {
             return self.fixture_error(format!("the fixture did not become ready: {why}"));
         }
         let mut lifecycle = GateLifecycle::new(runbook.tier, scenario.expect, static_verdict);
-        let mut manifest: Option<Manifest> = None;
         loop {
             let step = match lifecycle.next() {
                 Next::Done(verdict) => return with_evidence(verdict, record.steps.last()),
@@ -339,7 +338,9 @@ impl Case<'_> {
                     record,
                 ),
                 Step::Remediate | Step::RemediateAgain => {
-                    let before = match manifest.take().map_or_else(|| instance.manifest(), Ok) {
+                    // Taken right before each remediation, so what a verify
+                    // step set in motion is not blamed on the next one.
+                    let before = match instance.manifest() {
                         Ok(manifest) => manifest,
                         Err(error) => {
                             return self.fixture_error(format!(
@@ -383,7 +384,6 @@ impl Case<'_> {
                             changed.join("; ")
                         ),
                     });
-                    manifest = Some(after);
                     Ok(Observed::Remediated(exit, changed))
                 }
                 Step::Restart => {

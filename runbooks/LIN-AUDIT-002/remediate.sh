@@ -1,0 +1,25 @@
+# Debian/Ubuntu: a rules file in /etc/audit/rules.d with a `-w PATH -p wa -k
+# identity` watch per path, compiled and loaded with `augenrules --load` (as
+# auditd does at every start). Installs auditd when missing.
+set -eu
+PATH=$PATH:/usr/sbin:/sbin
+files=${COMPLY_INPUT_AUDIT_IDENTITY_FILES:-}
+[ -n "$files" ] || { echo "input audit_identity_files is empty" >&2; exit 2; }
+if ! command -v augenrules >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q auditd
+fi
+rules=/etc/audit/rules.d/50-comply-LIN-AUDIT-002.rules
+mkdir -p /etc/audit/rules.d
+{
+  echo "## Written by comply LIN-AUDIT-002 (45 CFR 164.312(b)): record changes to"
+  echo "## accounts, groups, passwords and sudo rights."
+  for file in $files; do
+    echo "-w $file -p wa -k identity"
+  done
+} > "$rules"
+chmod 0640 "$rules"
+if auditctl -s | grep -qx 'enabled 2'; then
+  echo "the loaded audit rules are immutable (-e 2): $rules takes effect at the next reboot" >&2
+  exit 1
+fi
+augenrules --load

@@ -1,0 +1,27 @@
+# NixOS (L2): the firewall is part of the configuration (networking.firewall,
+# default on; /etc/nftables.conf is generated from it). A module forces it
+# on with exactly the approved ports, configuration.nix imports it, and the
+# switch reloads the rules. (services.openssh opens its own port 22 unless
+# services.openssh.openFirewall = false.)
+set -eu
+tcp_allowed=${COMPLY_INPUT_FIREWALL_ALLOWED_TCP_PORTS-}
+udp_allowed=${COMPLY_INPUT_FIREWALL_ALLOWED_UDP_PORTS-}
+case " $tcp_allowed $udp_allowed " in
+  *[!0-9\ ]*) echo "inputs firewall_allowed_tcp_ports and firewall_allowed_udp_ports must be port numbers, got '$tcp_allowed' and '$udp_allowed'" >&2; exit 2 ;;
+esac
+module=/etc/nixos/comply/LIN-FW-001.nix
+config=/etc/nixos/configuration.nix
+mkdir -p /etc/nixos/comply
+cat > "$module" <<NIX
+# Written by comply LIN-FW-001 (45 CFR 164.312(e)(1)).
+{ lib, ... }: {
+  networking.firewall.enable = lib.mkForce true;
+  networking.firewall.allowedTCPPorts = lib.mkForce [ $tcp_allowed ];
+  networking.firewall.allowedUDPPorts = lib.mkForce [ $udp_allowed ];
+}
+NIX
+if ! grep -q './comply/LIN-FW-001.nix' "$config"; then
+  grep -q 'imports = \[' "$config" || { echo "$config has no 'imports = [' list to add ./comply/LIN-FW-001.nix to" >&2; exit 1; }
+  sed -i 's|imports = \[|imports = [ ./comply/LIN-FW-001.nix|' "$config"
+fi
+nixos-rebuild switch

@@ -1,0 +1,13 @@
+# Remove every permission of "other" users from the log files under
+# /var/log, except the allowed ones. Owner and group permissions stay, so
+# the daemons that write the logs and the adm group that reads them are not
+# affected.
+set -eu
+allowed=${COMPLY_INPUT_LOG_WORLD_ACCESSIBLE_ALLOWED:-}
+find /var/log -xdev -type f -perm /o=rwx -print | while IFS= read -r file; do
+  case " $allowed " in
+    *" $file "*) continue ;;
+  esac
+  chmod o-rwx "$file"
+  echo "$(stat -c '%A' "$file") $file"
+done

@@ -1,0 +1,8 @@
+# fixtures: debian12-systemd
+# pam_faillock set up the CIS way, but it tolerates ten failures.
+set -eu
+printf 'Name: faillock\nDefault: yes\nPriority: 0\nAuth-Type: Primary\nAuth:\n\t[default=die]\tpam_faillock.so authfail\n' > /usr/share/pam-configs/faillock
+printf 'Name: faillock_notify\nDefault: yes\nPriority: 1024\nAuth-Type: Primary\nAuth:\n\trequisite\tpam_faillock.so preauth\nAccount-Type: Primary\nAccount:\n\trequired\tpam_faillock.so\n' > /usr/share/pam-configs/faillock_notify
+DEBIAN_FRONTEND=noninteractive pam-auth-update --enable faillock faillock_notify
+printf 'deny = 10\nunlock_time = 900\n' >> /etc/security/faillock.conf
+grep -q 'pam_faillock.so preauth' /etc/pam.d/common-auth

@@ -1,0 +1,7 @@
+# fixtures: debian12-systemd
+# pam_faillock locks after 5 failures, but only for a minute.
+set -eu
+printf 'Name: faillock\nDefault: yes\nPriority: 0\nAuth-Type: Primary\nAuth:\n\t[default=die]\tpam_faillock.so authfail\n' > /usr/share/pam-configs/faillock
+printf 'Name: faillock_notify\nDefault: yes\nPriority: 1024\nAuth-Type: Primary\nAuth:\n\trequisite\tpam_faillock.so preauth\nAccount-Type: Primary\nAccount:\n\trequired\tpam_faillock.so\n' > /usr/share/pam-configs/faillock_notify
+DEBIAN_FRONTEND=noninteractive pam-auth-update --enable faillock faillock_notify
+printf 'deny = 5\nunlock_time = 60\n' >> /etc/security/faillock.conf

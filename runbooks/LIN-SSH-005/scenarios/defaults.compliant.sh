@@ -1,0 +1,3 @@
+# fixtures: debian12-systemd, nixos-like
+# Both distributions default to PubkeyAuthentication yes.
+sshd -T | grep -qx 'pubkeyauthentication yes'
