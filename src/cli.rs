@@ -51,8 +51,8 @@ enum Command {
 enum FixturesCommand {
     /// Build fixture images (all, or the named ones); unchanged ones are kept.
     Build(FixturesBuildArgs),
-    /// Remove containers a killed `comply gate` left behind.
-    Prune(EngineArgs),
+    /// Remove what a killed `comply gate` left behind, and VM images no fixture uses.
+    Prune(FixturesPruneArgs),
     /// List the fixtures and whether their images are built.
     List(FixturesBuildArgs),
 }
@@ -76,6 +76,26 @@ struct FixturesBuildArgs {
     #[arg(value_name = "NAME")]
     names: Vec<String>,
     /// A directory of your own fixtures, besides the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+impl FixturesBuildArgs {
+    /// The named fixtures, or all of them (opt-in ones too).
+    fn selected(&self) -> Result<Vec<fixture::Fixture>, CliError> {
+        let all = fixture::all(self.fixtures.as_deref())?;
+        if self.names.is_empty() {
+            return Ok(all.into_values().collect());
+        }
+        Ok(fixture::select(all, &self.names)?)
+    }
+}
+
+#[derive(Args, Debug)]
+struct FixturesPruneArgs {
+    /// A directory of your own fixtures, whose VM images are kept too.
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
     #[command(flatten)]
@@ -495,7 +515,7 @@ fn build_fixtures(engine: &Engine, fixtures: &[fixture::Fixture]) -> Result<(), 
 }
 
 fn fixtures_build(args: FixturesBuildArgs) -> Result<i32, CliError> {
-    let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.names)?;
+    let fixtures = args.selected()?;
     let engine = args.engine.engine();
     engine
         .check()
@@ -508,7 +528,7 @@ fn fixtures_build(args: FixturesBuildArgs) -> Result<i32, CliError> {
 }
 
 fn fixtures_list(args: FixturesBuildArgs) -> Result<i32, CliError> {
-    let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.names)?;
+    let fixtures = args.selected()?;
     let engine = args.engine.engine();
     let available = engine.check().is_ok();
     for fixture in &fixtures {
@@ -528,13 +548,17 @@ fn fixtures_list(args: FixturesBuildArgs) -> Result<i32, CliError> {
     Ok(exit_code::OK)
 }
 
-fn fixtures_prune(args: EngineArgs) -> Result<i32, CliError> {
-    let engine = args.engine();
+fn fixtures_prune(args: FixturesPruneArgs) -> Result<i32, CliError> {
+    // Every fixture, opt-in ones too: their images are in use.
+    let fixtures: Vec<fixture::Fixture> = fixture::all(args.fixtures.as_deref())?
+        .into_values()
+        .collect();
+    let engine = args.engine.engine();
     engine
         .check()
         .map_err(|error| CliError::Environment(error.to_string()))?;
-    let (containers, machines) =
-        crate::gate::prune(&engine).map_err(|error| CliError::Environment(error.to_string()))?;
+    let (containers, machines) = crate::gate::prune(&engine, &fixtures)
+        .map_err(|error| CliError::Environment(error.to_string()))?;
     println!(
         "removed {} and {} left behind by a gate",
         report::console::plural(containers, "container", "containers"),

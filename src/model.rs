@@ -565,7 +565,10 @@ mod tests {
         );
         assert!(InputValue::Integer(1).parse_like("thirty").is_err());
         assert_eq!(hosts.parse_like("x,y").unwrap().to_env(), "x y");
-        assert_eq!(hosts.parse_like("[53, \"123\"]").unwrap().to_env(), "53 123");
+        assert_eq!(
+            hosts.parse_like("[53, \"123\"]").unwrap().to_env(),
+            "53 123"
+        );
         assert_eq!(hosts.parse_like("[]").unwrap().to_env(), "");
     }
 

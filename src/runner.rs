@@ -160,14 +160,21 @@ pub fn run(
 ) -> RunReport {
     let started_at = Local::now();
     let clock = Instant::now();
-    let mut platforms: Vec<Result<String, TargetError>> = targets
-        .iter()
-        .map(|target| {
-            target
+    // Detected in parallel: one dead host must not stall the others.
+    let mut platforms: Vec<Result<String, TargetError>> = vec![Ok(String::new()); targets.len()];
+    let indexed: Vec<usize> = (0..targets.len()).collect();
+    crate::pool::run(
+        options.jobs,
+        &indexed,
+        |&index, send| {
+            let target = targets[index].as_ref();
+            let platform = target
                 .check()
-                .and_then(|()| crate::platform::detect(target.as_ref(), cancel))
-        })
-        .collect();
+                .and_then(|()| crate::platform::detect(target, cancel));
+            send((index, platform));
+        },
+        |(index, platform)| platforms[index] = platform,
+    );
 
     // Remediating runs hold a lock per target for their whole duration, so
     // two of them never interleave on one host. A target whose lock cannot

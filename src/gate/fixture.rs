@@ -293,13 +293,16 @@ pub fn all(extra: Option<&Path>) -> Result<BTreeMap<String, Fixture>, InputError
     Ok(fixtures)
 }
 
-/// Picks fixtures by name (all when `names` is empty).
+/// Picks fixtures by name; with no names, every fixture that is not opt-in.
 pub fn select(
     mut all: BTreeMap<String, Fixture>,
     names: &[String],
 ) -> Result<Vec<Fixture>, InputError> {
     if names.is_empty() {
-        return Ok(all.into_values().collect());
+        return Ok(all
+            .into_values()
+            .filter(|fixture| !fixture.def.opt_in)
+            .collect());
     }
     let known: Vec<String> = all.keys().cloned().collect();
     names

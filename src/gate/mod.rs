@@ -81,13 +81,21 @@ fn plan(suite: &Suite, fixtures: &[Fixture]) -> Vec<Job> {
             if !runbook.runs_on(fixture.def.platform.as_str()) {
                 continue;
             }
+            let name = &fixture.def.name;
             let scenarios: Vec<usize> = (0..runbook.scenarios.len())
-                .filter(|&i| runbook.scenarios[i].applies_to(&fixture.def.name))
+                .filter(|&i| {
+                    let scenario = &runbook.scenarios[i];
+                    // Opt-in fixtures run only the scenarios written for them.
+                    scenario.applies_to(name)
+                        && (!fixture.def.opt_in
+                            || scenario.fixtures.as_ref().is_some_and(|f| f.contains(name)))
+                })
                 .collect();
             let has_broken = scenarios
                 .iter()
                 .any(|&i| runbook.scenarios[i].expect == Expect::Broken);
-            if runbook.tier.heals() && !has_broken {
+            // `untested` is judged on the fixtures every gate runs.
+            if runbook.tier.heals() && !has_broken && !fixture.def.opt_in {
                 jobs.push(Job {
                     runbook: runbook.clone(),
                     fixture: index,
@@ -135,10 +143,21 @@ pub fn run(
         })
         .collect();
     on_event(Event::Started { total: jobs.len() });
+    // Machines are heavy: at most as many of a VM fixture at once as there
+    // are CPUs for their virtual CPUs, whatever --jobs says.
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let slots: Vec<Slots> = fixtures
+        .iter()
+        .map(|fixture| match &fixture.def.vm {
+            Some(vm) => Slots::new((cpus / vm.cpus.max(1) as usize).max(1)),
+            None => Slots::new(usize::MAX),
+        })
+        .collect();
     crate::pool::run(
         options.jobs,
         &jobs,
         |job, send| {
+            let _slot = slots[job.fixture].take();
             send(Message::Started(job.fixture, job.runbook.id.to_string()));
             let case = Case {
                 suite,
@@ -175,6 +194,39 @@ pub fn run(
         duration,
         targets: reports,
         interrupted: cancel.is_cancelled(),
+    }
+}
+
+/// A counting semaphore: how many cases of a fixture may run at once.
+struct Slots {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+struct Slot<'a>(&'a Slots);
+
+impl Slots {
+    fn new(count: usize) -> Slots {
+        Slots {
+            free: std::sync::Mutex::new(count),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn take(&self) -> Slot<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        Slot(self)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.freed.notify_one();
     }
 }
 
@@ -599,9 +651,10 @@ impl Case<'_> {
 }
 
 /// Removes every container and machine a gate left behind (a killed run
-/// cannot clean up after itself), leaving those of gates still running;
-/// returns how many containers and machines there were.
-pub fn prune(engine: &Engine) -> Result<(usize, usize), EngineError> {
+/// cannot clean up after itself), leaving those of gates still running, and
+/// VM images no fixture uses any more; returns how many containers and
+/// machines there were.
+pub fn prune(engine: &Engine, fixtures: &[Fixture]) -> Result<(usize, usize), EngineError> {
     let mut containers = 0;
     for (id, run_id) in engine.containers_labelled(GATE_LABEL)? {
         let owner = run_id.split('-').next().unwrap_or_default();
@@ -614,5 +667,10 @@ pub fn prune(engine: &Engine) -> Result<(usize, usize), EngineError> {
         engine.remove(&id)?;
         containers += 1;
     }
-    Ok((containers, vm::prune()))
+    let images: Vec<std::path::PathBuf> = fixtures
+        .iter()
+        .filter(|fixture| fixture.def.kind == Kind::Vm)
+        .map(|fixture| std::path::PathBuf::from(&fixture.image))
+        .collect();
+    Ok((containers, vm::prune(&images)))
 }

@@ -480,7 +480,7 @@ pub fn build(fixture: &Fixture, say: &mut dyn FnMut(&str)) -> Result<(), EngineE
     let parent = target.parent().expect("inside the cache");
     std::fs::create_dir_all(parent).map_err(|e| failed("cannot create the image cache", e))?;
     let work = tempfile::Builder::new()
-        .prefix(".building-")
+        .prefix(&format!(".building-{}-", std::process::id()))
         .tempdir_in(parent)
         .map_err(|e| failed("cannot create a build directory", e))?;
     let out = work.path();
@@ -690,19 +690,28 @@ fn boot_and_save(
     Ok(())
 }
 
+/// Whether a directory named `<pid>-…` belongs to a comply process that is
+/// still running.
+fn owner_alive(name: &str) -> bool {
+    let owner = name.split('-').next().unwrap_or_default();
+    !owner.is_empty()
+        && owner.bytes().all(|b| b.is_ascii_digit())
+        && Path::new("/proc").join(owner).exists()
+}
+
 /// Kills machines and removes scratch directories left by comply runs that
-/// are gone (a killed gate cannot clean up); returns how many.
-pub fn prune() -> usize {
-    let Ok(entries) = std::fs::read_dir(runs_dir()) else {
-        return 0;
-    };
+/// are gone (a killed gate cannot clean up), the half-built images of
+/// killed builds, and images of VM fixtures whose definition changed;
+/// returns how many machines were removed.
+pub fn prune(current_images: &[PathBuf]) -> usize {
     let mut removed = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        // Scratch directories are named `<comply pid>-<n>-…`: leave the
-        // machines of comply runs that are still alive alone.
-        let owner = name.split('-').next().unwrap_or_default();
-        if !owner.is_empty() && Path::new("/proc").join(owner).exists() {
+    for entry in std::fs::read_dir(runs_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        // Scratch directories are named `<comply pid>-<n>-…`.
+        if owner_alive(&entry.file_name().to_string_lossy()) {
             continue;
         }
         if let Ok(pid) = std::fs::read_to_string(entry.path().join("qemu.pid"))
@@ -713,6 +722,20 @@ pub fn prune() -> usize {
         }
         if std::fs::remove_dir_all(entry.path()).is_ok() {
             removed += 1;
+        }
+    }
+    for entry in std::fs::read_dir(cache_root().join("fixtures"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale = match name.strip_prefix(".building-") {
+            Some(build) => !owner_alive(build),
+            None => !current_images.contains(&entry.path()),
+        };
+        if stale {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
     removed

@@ -227,23 +227,25 @@ fn an_inventory_runs_targets_in_parallel_and_a_dead_host_does_not_stall_them() {
     ws.write(
         "inventory",
         format!(
-            "# appliances\n{}   # the fixture\n\n10.255.255.1\nlocal\n",
+            "# appliances\n{}   # the fixture\n\n10.255.255.1\n10.255.255.2\nlocal\n",
             host.target().trim_start_matches("ssh:")
         ),
     );
     let started = Instant::now();
     let output = ws
         .run()
-        .args(["--inventory", "inventory", "--connect-timeout", "2"])
+        .args(["--inventory", "inventory", "--connect-timeout", "3"])
         .args(host.good_options())
         .timeout(Duration::from_secs(60))
         .assert()
         .code(3)
         .get_output()
         .clone();
+    // Two dead hosts with a 3 s connect timeout: one after the other would
+    // take 6 s before the first case could even start.
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "took {:?}",
+        started.elapsed() < Duration::from_millis(5500),
+        "dead hosts are waited for in parallel; took {:?}",
         started.elapsed()
     );
     let junit = ws.junit();
@@ -254,7 +256,12 @@ fn an_inventory_runs_targets_in_parallel_and_a_dead_host_does_not_stall_them() {
         .collect();
     assert_eq!(
         targets,
-        [host.target().as_str(), "ssh:10.255.255.1", "local"]
+        [
+            host.target().as_str(),
+            "ssh:10.255.255.1",
+            "ssh:10.255.255.2",
+            "local"
+        ]
     );
     assert_eq!(junit.suites[0].cases[0].outcome(), "compliant");
     assert_eq!(junit.suites[1].cases[0].outcome(), "target-error");
@@ -265,11 +272,12 @@ fn an_inventory_runs_targets_in_parallel_and_a_dead_host_does_not_stall_them() {
             .unwrap()
             .contains("cannot reach `10.255.255.1`")
     );
-    assert_eq!(junit.suites[2].cases[0].outcome(), "compliant");
+    assert_eq!(junit.suites[2].cases[0].outcome(), "target-error");
+    assert_eq!(junit.suites[3].cases[0].outcome(), "compliant");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         stdout.matches("SUMMARY").count(),
-        3,
+        4,
         "one summary line per target:\n{stdout}"
     );
 }

@@ -1,4 +1,4 @@
-# fixtures: debian12-systemd, debian12-vm
+# fixtures: debian12-systemd
 # auditd disabled and stopped. In the container fixtures the kernel's audit
 # trail is the host's: the probe must say not-applicable there, never pass.
 set -eu
