@@ -12,12 +12,18 @@ use comply::gate::changes::Shell;
 use crate::containers::{fixture, fixtures, serial};
 use crate::support::{Junit, Workspace};
 
+/// Live qemu processes (a dead one whose parent is gone may linger as a
+/// zombie until init reaps it: it runs nothing).
 fn qemu_processes() -> String {
     let output = Command::new("pgrep")
         .args(["-a", "qemu-system"])
         .output()
         .unwrap();
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| !line.contains("<defunct>"))
+        .map(|line| format!("{line}\n"))
+        .collect()
 }
 
 fn scratch_dirs() -> Vec<String> {
