@@ -408,7 +408,7 @@ pub fn changes(before: &Manifest, after: &Manifest) -> Vec<String> {
         .keys()
         .filter(|path| !after.files.contains_key(*path))
     {
-        out.push(format!("reverted {path} to the image's version"));
+        out.push(format!("removed {path} (or restored the image's version)"));
     }
     for (unit, state) in &after.units {
         match before.units.get(unit) {
