@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::containers::{fixtures, gate_containers, serial};
 use crate::support::{Junit, Workspace, validate_with_xsd};
+use comply::gate::fixture::Kind;
 
 fn corpus() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -289,10 +290,17 @@ fn fixture_images_are_cached_by_their_definition() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     for fixture in fixtures() {
         assert!(stdout.contains(&fixture.image), "{stdout}");
+        // Container fixtures are images tagged by definition hash; VM
+        // fixtures are disk images in the cache directory, named the same way.
+        let cached_as = match fixture.def.kind {
+            Kind::Container => format!("comply-fixture/{}:", fixture.def.name),
+            Kind::Vm => format!("/{}-", fixture.def.name),
+        };
         assert!(
-            fixture
-                .image
-                .starts_with(&format!("comply-fixture/{}:", fixture.def.name))
+            fixture.image.contains(&cached_as),
+            "{} is cached by its definition hash: {}",
+            fixture.def.name,
+            fixture.image
         );
     }
     let listed = ws
