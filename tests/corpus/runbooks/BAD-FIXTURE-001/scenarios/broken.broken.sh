@@ -1,2 +1,2 @@
-# fixtures: debian12-systemd
+# fixtures: debian12-systemd, debian12-vm
 no-such-tool --break-things
