@@ -395,10 +395,16 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Whether it runs on this fixture: named, or no fixtures listed.
     pub fn applies_to(&self, fixture: &str) -> bool {
+        self.fixtures.is_none() || self.names(fixture)
+    }
+
+    /// Whether its `# fixtures:` line names this fixture.
+    pub fn names(&self, fixture: &str) -> bool {
         self.fixtures
             .as_ref()
-            .is_none_or(|names| names.iter().any(|name| name == fixture))
+            .is_some_and(|names| names.iter().any(|name| name == fixture))
     }
 }
 

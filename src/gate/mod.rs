@@ -81,15 +81,16 @@ fn plan(suite: &Suite, fixtures: &[Fixture]) -> Vec<Job> {
             if !runbook.runs_on(fixture.def.platform.as_str()) {
                 continue;
             }
-            let name = &fixture.def.name;
+            // Opt-in fixtures run only the scenarios written for them.
+            let runs_here = |scenario: &Scenario| {
+                if fixture.def.opt_in {
+                    scenario.names(&fixture.def.name)
+                } else {
+                    scenario.applies_to(&fixture.def.name)
+                }
+            };
             let scenarios: Vec<usize> = (0..runbook.scenarios.len())
-                .filter(|&i| {
-                    let scenario = &runbook.scenarios[i];
-                    // Opt-in fixtures run only the scenarios written for them.
-                    scenario.applies_to(name)
-                        && (!fixture.def.opt_in
-                            || scenario.fixtures.as_ref().is_some_and(|f| f.contains(name)))
-                })
+                .filter(|&i| runs_here(&runbook.scenarios[i]))
                 .collect();
             let has_broken = scenarios
                 .iter()
@@ -146,18 +147,18 @@ pub fn run(
     // Machines are heavy: at most as many of a VM fixture at once as there
     // are CPUs for their virtual CPUs, whatever --jobs says.
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let slots: Vec<Slots> = fixtures
+    let slots: Vec<Option<Slots>> = fixtures
         .iter()
-        .map(|fixture| match &fixture.def.vm {
-            Some(vm) => Slots::new((cpus / vm.cpus.max(1) as usize).max(1)),
-            None => Slots::new(usize::MAX),
+        .map(|fixture| {
+            let vm = fixture.def.vm.as_ref()?;
+            Some(Slots::new((cpus / vm.cpus.max(1) as usize).max(1)))
         })
         .collect();
     crate::pool::run(
         options.jobs,
         &jobs,
         |job, send| {
-            let _slot = slots[job.fixture].take();
+            let _slot = slots[job.fixture].as_ref().map(Slots::take);
             send(Message::Started(job.fixture, job.runbook.id.to_string()));
             let case = Case {
                 suite,
@@ -650,6 +651,18 @@ impl Case<'_> {
     }
 }
 
+/// Whether something named `<pid>-…` (a scratch directory, a build, a
+/// gate's container label) belongs to another comply process that is still
+/// running. This process is not "another": what `prune` finds under its own
+/// id was left by an earlier process that had the same id.
+fn owner_alive(name: &str) -> bool {
+    let owner = name.split('-').next().unwrap_or_default();
+    !owner.is_empty()
+        && owner.bytes().all(|b| b.is_ascii_digit())
+        && owner != std::process::id().to_string()
+        && std::path::Path::new("/proc").join(owner).exists()
+}
+
 /// Removes every container and machine a gate left behind (a killed run
 /// cannot clean up after itself), leaving those of gates still running, and
 /// VM images no fixture uses any more; returns how many containers and
@@ -657,11 +670,7 @@ impl Case<'_> {
 pub fn prune(engine: &Engine, fixtures: &[Fixture]) -> Result<(usize, usize), EngineError> {
     let mut containers = 0;
     for (id, run_id) in engine.containers_labelled(GATE_LABEL)? {
-        let owner = run_id.split('-').next().unwrap_or_default();
-        if !owner.is_empty()
-            && owner != std::process::id().to_string()
-            && std::path::Path::new("/proc").join(owner).exists()
-        {
+        if owner_alive(&run_id) {
             continue;
         }
         engine.remove(&id)?;
@@ -673,4 +682,19 @@ pub fn prune(engine: &Engine, fixtures: &[Fixture]) -> Result<(usize, usize), En
         .map(|fixture| std::path::PathBuf::from(&fixture.image))
         .collect();
     Ok((containers, vm::prune(&images)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::owner_alive;
+
+    #[test]
+    fn only_another_live_process_owns_what_prune_finds() {
+        // PID 1 always runs; this process's own id is an earlier run's.
+        assert!(owner_alive("1-3-abc"));
+        assert!(!owner_alive(&format!("{}-0-abc", std::process::id())));
+        assert!(!owner_alive("x1-0"));
+        assert!(!owner_alive("-0"));
+        assert!(!owner_alive(&format!("{}-0", u32::MAX)));
+    }
 }

@@ -50,9 +50,14 @@ pub fn cache_root() -> PathBuf {
         .join("comply")
 }
 
+/// Built VM images, one directory per fixture definition.
+fn images_dir() -> PathBuf {
+    cache_root().join("fixtures")
+}
+
 /// The directory of a VM fixture's built image.
 pub fn image_dir(name: &str, hash: &str) -> PathBuf {
-    cache_root().join("fixtures").join(format!("{name}-{hash}"))
+    images_dir().join(format!("{name}-{hash}"))
 }
 
 /// Running machines' scratch directories, one per case.
@@ -690,15 +695,6 @@ fn boot_and_save(
     Ok(())
 }
 
-/// Whether a directory named `<pid>-…` belongs to a comply process that is
-/// still running.
-fn owner_alive(name: &str) -> bool {
-    let owner = name.split('-').next().unwrap_or_default();
-    !owner.is_empty()
-        && owner.bytes().all(|b| b.is_ascii_digit())
-        && Path::new("/proc").join(owner).exists()
-}
-
 /// Kills machines and removes scratch directories left by comply runs that
 /// are gone (a killed gate cannot clean up), the half-built images of
 /// killed builds, and images of VM fixtures whose definition changed;
@@ -711,7 +707,7 @@ pub fn prune(current_images: &[PathBuf]) -> usize {
         .flatten()
     {
         // Scratch directories are named `<comply pid>-<n>-…`.
-        if owner_alive(&entry.file_name().to_string_lossy()) {
+        if super::owner_alive(&entry.file_name().to_string_lossy()) {
             continue;
         }
         if let Ok(pid) = std::fs::read_to_string(entry.path().join("qemu.pid"))
@@ -724,14 +720,14 @@ pub fn prune(current_images: &[PathBuf]) -> usize {
             removed += 1;
         }
     }
-    for entry in std::fs::read_dir(cache_root().join("fixtures"))
+    for entry in std::fs::read_dir(images_dir())
         .into_iter()
         .flatten()
         .flatten()
     {
         let name = entry.file_name().to_string_lossy().into_owned();
         let stale = match name.strip_prefix(".building-") {
-            Some(build) => !owner_alive(build),
+            Some(build) => !super::owner_alive(build),
             None => !current_images.contains(&entry.path()),
         };
         if stale {
