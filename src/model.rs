@@ -378,6 +378,11 @@ pub enum Expect {
     Broken,
     /// `*.compliant.sh`: the probe must pass.
     Compliant,
+    /// `*.refused.sh`: the probe must fail and the remediation must refuse
+    /// (exit non-zero) without changing anything — a guard against a
+    /// remediation that would hurt the host (lock out its administrators,
+    /// rerun a backup job, switch a flake-managed NixOS).
+    Refused,
 }
 
 /// A gate scenario (SPEC §5).

@@ -19,6 +19,9 @@ pub enum Outcome {
     RemediationFailed,
     NotIdempotent,
     NotPersistent,
+    /// The gate: a `*.refused.sh` scenario's remediation went ahead (or
+    /// left changes behind) where it must refuse and change nothing.
+    NotRefused,
     VacuousProbe,
     FalseAlarm,
     Untested,
@@ -64,7 +67,7 @@ impl Mode {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 20] = [
+    pub const ALL: [Outcome; 21] = [
         Outcome::Compliant,
         Outcome::Healed,
         Outcome::NotApplicable,
@@ -75,6 +78,7 @@ impl Outcome {
         Outcome::RemediationFailed,
         Outcome::NotIdempotent,
         Outcome::NotPersistent,
+        Outcome::NotRefused,
         Outcome::VacuousProbe,
         Outcome::FalseAlarm,
         Outcome::Untested,
@@ -99,6 +103,7 @@ impl Outcome {
             Outcome::RemediationFailed => "remediation-failed",
             Outcome::NotIdempotent => "not-idempotent",
             Outcome::NotPersistent => "not-persistent",
+            Outcome::NotRefused => "not-refused",
             Outcome::VacuousProbe => "vacuous-probe",
             Outcome::FalseAlarm => "false-alarm",
             Outcome::Untested => "untested",
@@ -125,6 +130,7 @@ impl Outcome {
             | Outcome::RemediationFailed
             | Outcome::NotIdempotent
             | Outcome::NotPersistent
+            | Outcome::NotRefused
             | Outcome::VacuousProbe
             | Outcome::FalseAlarm
             | Outcome::Untested

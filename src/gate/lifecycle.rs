@@ -129,6 +129,9 @@ impl GateLifecycle {
                 format!("the scenario script {exit}: it must put the fixture into its state and exit 0"),
             ),
             (Step::Probe, Observed::Exit(exit)) => self.after_probe(*exit),
+            (Step::Remediate, Observed::Remediated(exit, changes)) if self.expect == Expect::Refused => {
+                Self::after_refusal(*exit, changes)
+            }
             (Step::Remediate, Observed::Remediated(exit, changes)) => match exit {
                 Exit::Cancelled => done(Outcome::Interrupted, "comply was interrupted"),
                 Exit::Code(0) if changes.is_empty() => done(
@@ -175,6 +178,31 @@ impl GateLifecycle {
         }
     }
 
+    /// A `*.refused.sh` scenario: the remediation must say no and leave the
+    /// fixture exactly as it found it.
+    fn after_refusal(exit: Exit, changes: &[String]) -> Next {
+        match exit {
+            Exit::Cancelled => done(Outcome::Interrupted, "comply was interrupted"),
+            Exit::Code(0) => done(
+                Outcome::NotRefused,
+                "the remediation went ahead (exit 0) on a scenario where it must refuse and leave the host to a person",
+            ),
+            other if changes.is_empty() => done(
+                Outcome::Escalated,
+                format!(
+                    "the probe caught the scenario and the remediation refused ({other}) without changing anything: a person decides"
+                ),
+            ),
+            other => done(
+                Outcome::NotRefused,
+                format!(
+                    "the remediation refused ({other}) but changed the fixture first: {}",
+                    list(changes)
+                ),
+            ),
+        }
+    }
+
     fn after_probe(&self, exit: Exit) -> Next {
         if let Some(next) = Self::unclear(Step::Probe, exit) {
             return next;
@@ -189,15 +217,15 @@ impl GateLifecycle {
                 Outcome::FalseAlarm,
                 "the probe failed on a compliant scenario: it is too strict or checks the wrong thing",
             ),
-            (Expect::Broken, false) => done(
+            (Expect::Broken | Expect::Refused, false) => done(
                 Outcome::VacuousProbe,
                 "the probe passed on a broken scenario: it would never trigger the remediation",
             ),
-            (Expect::Broken, true) if self.tier == Tier::L3 => done(
+            (Expect::Broken | Expect::Refused, true) if self.tier == Tier::L3 => done(
                 Outcome::Escalated,
                 "the probe caught the broken scenario; L3 runbooks escalate to a person",
             ),
-            (Expect::Broken, true) => match &self.static_verdict {
+            (Expect::Broken | Expect::Refused, true) => match &self.static_verdict {
                 Some(verdict) => Next::Done(verdict.clone()),
                 None => Next::Run(Step::Remediate),
             },
@@ -320,6 +348,27 @@ mod tests {
         assert_eq!(
             drive(Tier::L1, Expect::Compliant, None, alarm).1,
             Outcome::FalseAlarm
+        );
+    }
+
+    #[rstest]
+    #[case::refused_untouched(Observed::Remediated(Code(3), vec![]), Outcome::Escalated)]
+    #[case::went_ahead(Observed::Remediated(Code(0), change()), Outcome::NotRefused)]
+    #[case::went_ahead_without_a_change(Observed::Remediated(Code(0), vec![]), Outcome::NotRefused)]
+    #[case::refused_after_changing(Observed::Remediated(Code(1), change()), Outcome::NotRefused)]
+    fn refused_scenarios_pass_only_when_nothing_changed(
+        #[case] remediated: Observed,
+        #[case] expected: Outcome,
+    ) {
+        let observations = vec![Observed::Exit(Code(0)), Observed::Exit(Code(1)), remediated];
+        assert_eq!(
+            drive(Tier::L1, Expect::Refused, None, observations),
+            (vec![Scenario, Probe, Remediate], expected)
+        );
+        let vacuous = vec![Observed::Exit(Code(0)), Observed::Exit(Code(0))];
+        assert_eq!(
+            drive(Tier::L1, Expect::Refused, None, vacuous).1,
+            Outcome::VacuousProbe
         );
     }
 

@@ -69,6 +69,7 @@ fn expect_name(expect: Expect) -> &'static str {
     match expect {
         Expect::Broken => "broken",
         Expect::Compliant => "compliant",
+        Expect::Refused => "refused",
     }
 }
 

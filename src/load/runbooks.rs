@@ -324,14 +324,15 @@ fn load_scenarios(dir: &Place) -> Result<Vec<Scenario>, InputError> {
         let parsed = [
             (".broken.sh", Expect::Broken),
             (".compliant.sh", Expect::Compliant),
+            (".refused.sh", Expect::Refused),
         ]
         .into_iter()
         .find_map(|(suffix, expect)| Some((file_name.strip_suffix(suffix)?, expect)));
         let Some((name, expect)) = parsed.filter(|_| !is_dir) else {
             return Err(InputError::new(
                 child.to_string(),
-                "unexpected entry: scenarios are files named `<name>.broken.sh` or \
-                 `<name>.compliant.sh`",
+                "unexpected entry: scenarios are files named `<name>.broken.sh`, \
+                 `<name>.compliant.sh` or `<name>.refused.sh`",
             ));
         };
         let text = child.read_to_string()?;
