@@ -16,7 +16,7 @@ use crate::load::{self, InputError, LoadOptions};
 use crate::outcome::{Kind, Mode};
 use crate::report::{self, RunMeta, console::Console, junit::Dialect};
 use crate::runner::{self, RunOptions, RunReport, StepLimits};
-use crate::target::{self, Target};
+use crate::target::{self, Target, spec::TargetSpec};
 
 #[derive(Parser)]
 #[command(
@@ -351,7 +351,9 @@ fn write_report(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
     let mut specs: Vec<String> = args.targets.clone();
     if let Some(path) = &args.inventory {
-        specs.extend(read_inventory(path)?);
+        specs.extend(target::spec::read_inventory(&load::Place::Disk(
+            path.to_owned(),
+        ))?);
     }
     if specs.is_empty() {
         specs.push("local".to_owned());
@@ -363,14 +365,13 @@ fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
         if !seen.insert(spec.as_str()) {
             return Err(CliError::Usage(format!("target `{spec}` is given twice")));
         }
-        let target: Box<dyn Target> = match spec.split_once(':') {
-            None if spec == "local" => Box::new(target::local::Local),
-            Some(("docker", container)) if !container.is_empty() => {
-                Box::new(target::docker::Docker::new(args.engine.engine(), container))
-            }
-            Some(("ssh", address)) => {
-                let address = target::ssh::Address::parse(address)
-                    .map_err(|error| CliError::Usage(format!("target `{spec}`: {error}")))?;
+        let target: Box<dyn Target> = match TargetSpec::parse(spec).map_err(CliError::Usage)? {
+            TargetSpec::Local => Box::new(target::local::Local),
+            TargetSpec::Docker(container) => Box::new(target::docker::Docker::new(
+                args.engine.engine(),
+                &container,
+            )),
+            TargetSpec::Ssh(address) => {
                 let options = match &ssh_options {
                     Some(options) => options.clone(),
                     None => {
@@ -384,47 +385,10 @@ fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
                 };
                 Box::new(target::ssh::Ssh::new(address, options))
             }
-            _ => {
-                return Err(CliError::Usage(format!(
-                    "unknown target `{spec}`: expected `local`, `docker:CONTAINER` or `ssh:[USER@]HOST[:PORT]`"
-                )));
-            }
         };
         targets.push(target);
     }
     Ok(targets)
-}
-
-/// One target per line; `#` starts a comment; a bare `[USER@]HOST[:PORT]`
-/// is an ssh target.
-fn read_inventory(path: &Path) -> Result<Vec<String>, CliError> {
-    let place = load::Place::Disk(path.to_owned());
-    let text = place.read_to_string()?;
-    let mut specs = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or_default().trim();
-        if line.is_empty() {
-            continue;
-        }
-        if line.contains(char::is_whitespace) {
-            return Err(InputError::new(
-                place.to_string(),
-                format!("`{line}`: one target per line"),
-            )
-            .at(&text, text.lines().take(index).map(|l| l.len() + 1).sum())
-            .into());
-        }
-        let spec = if ["local", "docker:", "ssh:"]
-            .iter()
-            .any(|prefix| line.starts_with(prefix))
-        {
-            line.to_owned()
-        } else {
-            format!("ssh:{line}")
-        };
-        specs.push(spec);
-    }
-    Ok(specs)
 }
 
 fn default_jobs() -> usize {

@@ -104,6 +104,7 @@ impl Engine {
             "container",
             "--format",
             "{{.State.Status}}",
+            "--",
             container,
         ]);
         let output = command
@@ -129,12 +130,12 @@ impl Engine {
     }
 
     pub fn inspect(&self, object: &str, format: &str) -> Result<String, EngineError> {
-        self.output(["inspect", "--format", format, object])
+        self.output(["inspect", "--format", format, "--", object])
             .map(|s| s.trim().to_owned())
     }
 
     pub fn image_exists(&self, image: &str) -> bool {
-        self.command(["image", "inspect", image])
+        self.command(["image", "inspect", "--", image])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -149,13 +150,19 @@ impl Engine {
     }
 
     pub fn restart(&self, container: &str, stop_timeout_s: u64) -> Result<(), EngineError> {
-        self.output(["restart", "--time", &stop_timeout_s.to_string(), container])
-            .map(|_| ())
+        self.output([
+            "restart",
+            "--time",
+            &stop_timeout_s.to_string(),
+            "--",
+            container,
+        ])
+        .map(|_| ())
     }
 
     /// Removes a container whatever its state; a missing one is fine.
     pub fn remove(&self, container: &str) -> Result<(), EngineError> {
-        match self.output(["rm", "--force", "--volumes", container]) {
+        match self.output(["rm", "--force", "--volumes", "--", container]) {
             Ok(_) => Ok(()),
             Err(error) if error.0.to_lowercase().contains("no such") => Ok(()),
             Err(error) => Err(error),

@@ -91,7 +91,7 @@ pub struct ContainerShell {
 impl Shell for ContainerShell {
     fn output(&self, command: &str) -> Result<String, EngineError> {
         self.engine
-            .output(["exec", self.container.as_str(), "sh", "-c", command])
+            .output(["exec", "--", self.container.as_str(), "sh", "-c", command])
     }
 }
 
@@ -228,7 +228,7 @@ impl<S: Shell> Tracker<S> {
         engine: &Engine,
         container: &str,
     ) -> Result<BTreeMap<String, Entry>, EngineError> {
-        let diff = engine.output(["diff", container])?;
+        let diff = engine.output(["diff", "--", container])?;
         let paths: Vec<String> = diff
             .lines()
             .filter_map(|line| line.get(2..))

@@ -393,6 +393,8 @@ impl Fixture {
         }
         args.extend(["--tag".into(), self.image.clone(), "--file".into()]);
         args.push(dockerfile.display().to_string());
+        // `--` so a context path starting with `-` is never an option.
+        args.push("--".into());
         args.push(context_dir.display().to_string());
         engine.output(&args)?;
         Ok(Built::Built {

@@ -536,7 +536,7 @@ impl Case<'_> {
         if let Some(signal) = &run.stop_signal {
             args.extend(["--stop-signal".to_owned(), signal.clone()]);
         }
-        args.push(self.fixture.image.clone());
+        args.extend(["--".to_owned(), self.fixture.image.clone()]);
         self.engine
             .run_detached(&args)
             .map(|id| ContainerGuard {

@@ -32,6 +32,7 @@ impl Docker {
     fn kill_step(&self, step_id: &str) {
         let mut command = self.engine.command([
             "exec",
+            "--",
             &self.container,
             "sh",
             "-c",
@@ -116,7 +117,14 @@ impl Target for Docker {
             }
         }
         self.engine
-            .output(["exec", &self.container, "sh", "-c", "command -v timeout"])
+            .output([
+                "exec",
+                "--",
+                &self.container,
+                "sh",
+                "-c",
+                "command -v timeout",
+            ])
             .map(|_| ())
             .map_err(|_| {
                 TargetError(format!(
@@ -139,6 +147,7 @@ impl Target for Docker {
         command
             .arg("--env")
             .arg(format!("{STEP_ID_VAR}={step_id}"))
+            .arg("--")
             .arg(&self.container)
             .args(remote::timeout_prefix(request.timeout))
             .args(&interpreter);

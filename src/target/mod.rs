@@ -7,6 +7,7 @@ pub mod local;
 pub mod process;
 pub mod remote;
 pub mod script;
+pub mod spec;
 pub mod ssh;
 
 use std::time::Duration;

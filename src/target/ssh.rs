@@ -47,6 +47,10 @@ impl Address {
         if host.is_empty() {
             return Err(format!("`{spec}`: no host name"));
         }
+        if let Some(user) = &user {
+            super::spec::not_an_option("user name", user)?;
+        }
+        super::spec::not_an_option("host name", host)?;
         let port = port
             .map(|port| {
                 port.parse::<u16>()
@@ -143,8 +147,11 @@ impl Ssh {
         }
     }
 
-    /// `ssh` with comply's options, ready for a destination and command.
-    fn ssh(&self) -> Command {
+    /// `ssh` with comply's options, then `extra` options (`-O exit`), then
+    /// `--` and the destination, ready for a remote command. The `--` keeps
+    /// ssh from reading the destination or anything after it as an option
+    /// (OpenSSH parses options after the host name too).
+    fn ssh(&self, extra: &[&str]) -> Command {
         let mut command = Command::new(&self.program);
         command.stdin(Stdio::null());
         // ssh takes the first value it is given for an option: the user's
@@ -173,7 +180,10 @@ impl Ssh {
         if let Some(port) = self.address.port {
             command.arg("-p").arg(port.to_string());
         }
-        command.arg(self.address.destination());
+        command
+            .args(extra)
+            .arg("--")
+            .arg(self.address.destination());
         command
     }
 
@@ -227,7 +237,7 @@ impl Ssh {
             shell_quote(step_id)
         );
         let _ = self
-            .ssh()
+            .ssh(&[])
             .arg(remote)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -237,7 +247,7 @@ impl Ssh {
     /// Runs a short command on the host; its stdout, or why it failed.
     pub fn command_output(&self, remote: &str) -> Result<String, TargetError> {
         let output = self
-            .ssh()
+            .ssh(&[])
             .arg(remote)
             .output()
             .map_err(|error| TargetError(format!("cannot run ssh: {error}")))?;
@@ -262,8 +272,7 @@ impl Ssh {
             return;
         }
         let _ = self
-            .ssh()
-            .args(["-O", "exit"])
+            .ssh(&["-O", "exit"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
@@ -325,7 +334,7 @@ impl Target for Ssh {
         }
         words.extend(remote::timeout_prefix(request.timeout));
         words.extend(interpreter.iter().map(|word| shell_quote(word)));
-        let mut command = self.ssh();
+        let mut command = self.ssh(&[]);
         command.arg(words.join(" "));
         let limits = Limits {
             timeout: remote::client_timeout(request.timeout),
@@ -351,7 +360,23 @@ impl Target for Ssh {
 
 #[cfg(test)]
 mod tests {
-    use super::Address;
+    use super::*;
+
+    #[test]
+    fn the_destination_follows_an_end_of_options_marker() {
+        let ssh = Ssh::new(
+            Address::parse("admin@db:2222").unwrap(),
+            SshOptions {
+                connect_timeout: Duration::from_secs(1),
+                control_dir: None,
+                extra: vec![],
+            },
+        );
+        let exit = ssh.ssh(&["-O", "exit"]);
+        let args: Vec<_> = exit.get_args().map(|a| a.to_string_lossy()).collect();
+        let tail: Vec<&str> = args[args.len() - 4..].iter().map(|a| a.as_ref()).collect();
+        assert_eq!(tail, ["-O", "exit", "--", "admin@db"]);
+    }
 
     #[test]
     fn parses_addresses() {

@@ -10,7 +10,7 @@ const GOOD_RUNBOOK: &str = r#"{
       "title": "Journald keeps logs",
       "hipaa": ["164.312(b)"],
       "tier": "L1",
-      "probe_script": "exit 0",
+      "probe_script": "touch \"$RAN_MARKER\"",
       "remediate_script": "touch /dev/null"
     }"#;
 
@@ -21,10 +21,15 @@ fn bundle(runbooks: &[&str]) -> String {
     )
 }
 
+/// The probe of every runbook here creates the file `$RAN_MARKER`, so a
+/// run that started any step leaves it behind.
+const MARKER_PROBE: &str = "touch \"$RAN_MARKER\"\n";
+
 /// Runs `comply run` on a bundle with the marker probe and checks the error.
 fn assert_rejected(ws: &Workspace, args: &[&str], expected: &[&str]) {
     let output = ws
         .comply()
+        .env("RAN_MARKER", ws.join("ran"))
         .arg("run")
         .args(args)
         .args(["--junit", "report.xml", "--json", "report.json"])
@@ -54,6 +59,28 @@ fn assert_rejected(ws: &Workspace, args: &[&str], expected: &[&str]) {
     );
 }
 
+/// The control for `assert_rejected`'s "nothing runs": the same runbooks,
+/// given valid input, do leave the marker.
+#[test]
+fn the_marker_probe_marks_a_run_that_starts() {
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[GOOD_RUNBOOK]));
+    ws.comply()
+        .env("RAN_MARKER", ws.join("ran"))
+        .args(["run", "--runbooks", "b.json"])
+        .assert()
+        .code(0);
+    assert!(ws.join("ran").exists(), "the bundle's probe marks a run");
+
+    let ws = suite_workspace("name = \"s\"\nrunbooks = [\"runbooks\"]\n");
+    ws.comply()
+        .env("RAN_MARKER", ws.join("ran"))
+        .args(["run", "--suite", "suite.toml"])
+        .assert()
+        .code(0);
+    assert!(ws.join("ran").exists(), "the suite's probe marks a run");
+}
+
 #[rstest]
 #[case::misspelt_field(
     &GOOD_RUNBOOK.replace("remediate_script", "remediate_scirpt"),
@@ -80,7 +107,7 @@ fn assert_rejected(ws: &Workspace, args: &[&str], expected: &[&str]) {
     &["field `runbooks[0].platforms[0]`", "`Debian` is not valid: expected an /etc/os-release ID"]
 )]
 #[case::missing_probe(
-    &GOOD_RUNBOOK.replace("\"probe_script\": \"exit 0\",", ""),
+    &GOOD_RUNBOOK.replace("\"probe_script\": \"touch \\\"$RAN_MARKER\\\"\",", ""),
     &["b.json:", "missing field `probe_script`"]
 )]
 #[case::l1_without_remediation(
@@ -92,7 +119,7 @@ fn assert_rejected(ws: &Workspace, args: &[&str], expected: &[&str]) {
     &["b.json:5:", "field `runbooks[0].id`", "upper-case letters"]
 )]
 #[case::wrong_type(
-    &GOOD_RUNBOOK.replace("\"exit 0\"", "42"),
+    &GOOD_RUNBOOK.replace("\"touch \\\"$RAN_MARKER\\\"\"", "42"),
     &["field `runbooks[0].probe_script`", "a script, or an object of platform"]
 )]
 fn bundle_errors(#[case] runbook: &str, #[case] expected: &[&str]) {
@@ -158,7 +185,10 @@ fn missing_runbook_path() {
 #[test]
 fn runbook_directory_errors() {
     let ws = Workspace::new();
-    ws.runbook("T-001").toml("timeout_s = 0").create();
+    ws.runbook("T-001")
+        .probe(MARKER_PROBE)
+        .toml("timeout_s = 0")
+        .create();
     assert_rejected(
         &ws,
         &["--runbooks", "runbooks"],
@@ -166,7 +196,7 @@ fn runbook_directory_errors() {
     );
 
     let ws = Workspace::new();
-    let dir = ws.runbook("T-002").create();
+    let dir = ws.runbook("T-002").probe(MARKER_PROBE).create();
     std::fs::rename(dir.join("remediate.sh"), dir.join("remdiate.sh")).unwrap();
     assert_rejected(
         &ws,
@@ -179,6 +209,7 @@ fn runbook_directory_errors() {
 
     let ws = Workspace::new();
     ws.runbook("T-003")
+        .probe(MARKER_PROBE)
         .toml("probe_script = \"exit 0\"")
         .create();
     assert_rejected(
@@ -188,7 +219,7 @@ fn runbook_directory_errors() {
     );
 
     let ws = Workspace::new();
-    let dir = ws.runbook("T-004").create();
+    let dir = ws.runbook("T-004").probe(MARKER_PROBE).create();
     std::fs::rename(&dir, ws.join("runbooks/T-005")).unwrap();
     assert_rejected(
         &ws,
@@ -198,6 +229,7 @@ fn runbook_directory_errors() {
 
     let ws = Workspace::new();
     ws.runbook("T-006")
+        .probe(MARKER_PROBE)
         .tier("L3")
         .remediate("touch /dev/null")
         .create();
@@ -212,6 +244,7 @@ fn suite_workspace(suite: &str) -> Workspace {
     let ws = Workspace::new();
     ws.runbook("LIN-LOG-001")
         .toml("[inputs]\nlog_retention_days = 90\nhosts = [\"a\"]")
+        .probe(MARKER_PROBE)
         .create();
     ws.write("suite.toml", suite);
     ws
@@ -304,4 +337,33 @@ fn usage_errors(#[case] args: &[&str], #[case] expected: &str) {
     let output = ws.comply().args(args).assert().code(2).get_output().clone();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(expected), "{stderr}");
+}
+
+/// A target that ssh or the engine would read as an option is invalid
+/// input: `ssh:-V` once ran `ssh -V` for every step, which exits 0, so every
+/// probe "passed".
+#[rstest]
+#[case::ssh_option(&["--target", "ssh:-V"], "target `ssh:-V`: host name `-V` starts with `-`")]
+#[case::ssh_option_as_user(&["--target", "ssh:-oProxyCommand=id@host"], "user name `-oProxyCommand=id` starts with `-`")]
+#[case::docker_option(&["--target", "docker:-V"], "target `docker:-V`: container name `-V` starts with `-`")]
+#[case::whitespace(&["--target", "ssh:host -V"], "whitespace or control")]
+#[case::control(&["--target", "ssh:host\u{1b}[2J"], "whitespace or control")]
+fn target_names_that_read_as_options_are_refused(#[case] args: &[&str], #[case] expected: &str) {
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[GOOD_RUNBOOK]));
+    let mut all = vec!["--runbooks", "b.json"];
+    all.extend_from_slice(args);
+    assert_rejected(&ws, &all, &[expected]);
+}
+
+#[test]
+fn an_inventory_line_that_reads_as_an_option_is_refused_at_its_place() {
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[GOOD_RUNBOOK]));
+    ws.write("inventory", "# fleet\r\nhost-a\r\n  -V\r\n");
+    assert_rejected(
+        &ws,
+        &["--runbooks", "b.json", "--inventory", "inventory"],
+        &["inventory:3:3: target `ssh:-V`: host name `-V` starts with `-`"],
+    );
 }
