@@ -14,7 +14,7 @@ use crate::gate::{GateOptions, fixture};
 use crate::lifecycle::Healing;
 use crate::load::{self, InputError, LoadOptions};
 use crate::outcome::{Kind, Mode};
-use crate::report::{self, RunMeta, console::Console, junit::Dialect};
+use crate::report::{self, RunMeta, console::Console, evidence::EvidenceDir, junit::Dialect};
 use crate::runner::{self, RunOptions, RunReport, StepLimits};
 use crate::target::{self, Target, spec::TargetSpec};
 
@@ -146,6 +146,23 @@ struct SuiteArgs {
 }
 
 impl SuiteArgs {
+    /// Loads the suite for a run or gate, which must select some runbook: a
+    /// typo in `--only` must not pass as a green, empty report.
+    fn load_some(&self) -> Result<crate::model::Suite, CliError> {
+        let suite = load::load(&self.load_options())?;
+        if suite.runbooks.is_empty() {
+            let only = if self.only.is_empty() {
+                String::new()
+            } else {
+                format!(" (--only {})", self.only.join(", "))
+            };
+            return Err(CliError::Usage(format!(
+                "no runbook selected{only}: `comply list` shows the runbooks there are"
+            )));
+        }
+        Ok(suite)
+    }
+
     fn load_options(&self) -> LoadOptions {
         LoadOptions {
             suite: self.suite.clone(),
@@ -174,15 +191,37 @@ struct ReportArgs {
 
 impl ReportArgs {
     /// Report destinations are checked before anything runs: a typo in a
-    /// directory name must not cost a whole run.
-    fn check(&self) -> Result<(), CliError> {
-        for path in [&self.junit, &self.json].into_iter().flatten() {
-            check_writable(path)?;
+    /// directory name must not cost a whole run, and a `--remediate` run
+    /// must not change a host and then lose its report. The evidence
+    /// directory is opened here and written through at the end.
+    fn prepare(&self) -> Result<Option<EvidenceDir>, CliError> {
+        let files: Vec<(&str, &PathBuf)> = [("--junit", &self.junit), ("--json", &self.json)]
+            .into_iter()
+            .filter_map(|(flag, path)| Some((flag, path.as_ref()?)))
+            .collect();
+        for (_, path) in &files {
+            report::check_destination(path).map_err(CliError::Usage)?;
         }
+        let mut named: Vec<(&str, PathBuf)> = files
+            .iter()
+            .map(|(flag, path)| (*flag, report::identity(path)))
+            .collect();
         if let Some(dir) = &self.evidence {
-            report::evidence::check_empty(dir).map_err(CliError::Usage)?;
+            named.push(("--evidence", report::identity(dir)));
         }
-        Ok(())
+        for (index, (flag, path)) in named.iter().enumerate() {
+            if let Some((other, _)) = named[..index].iter().find(|(_, p)| p == path) {
+                return Err(CliError::Usage(format!(
+                    "{other} and {flag} both name `{}`: give each report its own place",
+                    path.display()
+                )));
+            }
+        }
+        self.evidence
+            .as_deref()
+            .map(EvidenceDir::open)
+            .transpose()
+            .map_err(CliError::Usage)
     }
 }
 
@@ -324,19 +363,7 @@ pub fn main() -> ExitCode {
 }
 
 fn check_writable(path: &Path) -> Result<(), CliError> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if parent.is_dir() {
-        Ok(())
-    } else {
-        Err(CliError::Usage(format!(
-            "cannot write `{}`: directory `{}` does not exist",
-            path.display(),
-            parent.display()
-        )))
-    }
+    report::check_destination(path).map_err(CliError::Usage)
 }
 
 fn write_report(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
@@ -396,9 +423,9 @@ fn default_jobs() -> usize {
 }
 
 fn run(args: RunArgs) -> Result<i32, CliError> {
-    let suite = load::load(&args.suite.load_options())?;
+    let suite = args.suite.load_some()?;
     let targets = build_targets(&args)?;
-    args.report.check()?;
+    let evidence = args.report.prepare()?;
     let options = RunOptions {
         healing: if args.remediate {
             Healing::On {
@@ -420,7 +447,12 @@ fn run(args: RunArgs) -> Result<i32, CliError> {
         console.event(event)
     });
     console.summary(&report);
-    write_reports(&report, &RunMeta::of(&suite), &args.report)?;
+    write_reports(
+        &report,
+        &RunMeta::of(&suite),
+        &args.report,
+        evidence.as_ref(),
+    )?;
     Ok(exit_status(&report))
 }
 
@@ -433,9 +465,9 @@ fn cancellation() -> Result<Cancel, CliError> {
 }
 
 fn gate(args: GateArgs) -> Result<i32, CliError> {
-    let suite = load::load(&args.suite.load_options())?;
+    let suite = args.suite.load_some()?;
     let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.fixture_names)?;
-    args.report.check()?;
+    let evidence = args.report.prepare()?;
     let engine = args.engine.engine();
     engine
         .check()
@@ -454,7 +486,12 @@ fn gate(args: GateArgs) -> Result<i32, CliError> {
         console.event(event)
     });
     console.summary(&report);
-    write_reports(&report, &RunMeta::of(&suite), &args.report)?;
+    write_reports(
+        &report,
+        &RunMeta::of(&suite),
+        &args.report,
+        evidence.as_ref(),
+    )?;
     Ok(exit_status(&report))
 }
 
@@ -531,7 +568,12 @@ fn fixtures_prune(args: FixturesPruneArgs) -> Result<i32, CliError> {
     Ok(exit_code::OK)
 }
 
-fn write_reports(report: &RunReport, meta: &RunMeta, args: &ReportArgs) -> Result<(), CliError> {
+fn write_reports(
+    report: &RunReport,
+    meta: &RunMeta,
+    args: &ReportArgs,
+    evidence: Option<&EvidenceDir>,
+) -> Result<(), CliError> {
     if let Some(path) = &args.junit {
         let dialect = if args.junit_strict {
             Dialect::Strict
@@ -543,9 +585,9 @@ fn write_reports(report: &RunReport, meta: &RunMeta, args: &ReportArgs) -> Resul
     if let Some(path) = &args.json {
         write_report(path, &report::json::render(report, meta))?;
     }
-    if let Some(dir) = &args.evidence {
-        report::evidence::write(dir, report).map_err(|source| CliError::Write {
-            path: dir.clone(),
+    if let Some(evidence) = evidence {
+        evidence.write(report).map_err(|source| CliError::Write {
+            path: evidence.path().to_owned(),
             source,
         })?;
     }

@@ -4,16 +4,23 @@
 //! format, so `sha256sum -c MANIFEST.sha256` checks a report against exactly
 //! what ran.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
+
+use rustix::fs::{Mode, OFlags};
 
 use crate::model::sha256_hex;
 use crate::runner::{CaseResult, RunReport};
 use crate::target::Exit;
 
-/// A path component from a target, runbook, step or scenario name.
+/// A path component from a target, runbook, step or scenario name: only
+/// characters safe in a file name, and never `.` or `..`.
 fn component(name: &str) -> String {
-    name.chars()
+    let safe: String = name
+        .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') {
                 c
@@ -21,35 +28,144 @@ fn component(name: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if safe.is_empty() || safe.chars().all(|c| c == '.') {
+        safe.replace('.', "_") + "_"
+    } else {
+        safe
+    }
 }
 
-/// Refuses a directory that already holds files: evidence of two runs
-/// must never mix.
-pub fn check_empty(dir: &Path) -> Result<(), String> {
-    match std::fs::read_dir(dir).map(|mut entries| entries.next().is_some()) {
-        Ok(true) => Err(format!(
-            "evidence directory `{}` is not empty: give a new one for each run",
-            dir.display()
-        )),
-        Ok(false) => Ok(()),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            let parent = dir
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            if parent.is_dir() {
-                Ok(())
-            } else {
-                Err(format!(
-                    "cannot create `{}`: `{}` does not exist",
-                    dir.display(),
-                    parent.display()
-                ))
+/// The evidence directory of a run, opened (or created) and checked before
+/// anything runs and written through its descriptor at the end.
+///
+/// Probe output can hold secrets, and comply runs as root: the directory is
+/// the running user's own with mode 0700, files are 0600, and every entry
+/// is created with `O_EXCL | O_NOFOLLOW` relative to a directory descriptor
+/// comply created, so a link planted in the tree while the run goes on can
+/// never redirect a write.
+#[derive(Debug)]
+pub struct EvidenceDir {
+    path: PathBuf,
+    fd: OwnedFd,
+}
+
+impl EvidenceDir {
+    /// Creates `path` (0700), or accepts it when it is an empty directory —
+    /// not a link — owned by the running user.
+    pub fn open(path: &Path) -> Result<EvidenceDir, String> {
+        let shown = path.display();
+        match rustix::fs::mkdir(path, Mode::RWXU) {
+            Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+            Err(error) => {
+                return Err(format!(
+                    "cannot create evidence directory `{shown}`: {error}"
+                ));
             }
         }
-        Err(error) => Err(format!("cannot read `{}`: {error}", dir.display())),
+        let fd = rustix::fs::open(
+            path,
+            OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::RDONLY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|error| {
+            format!(
+                "evidence directory `{shown}` cannot be opened as a directory (not a link): {error}"
+            )
+        })?;
+        let stat = rustix::fs::fstat(&fd).map_err(|error| format!("`{shown}`: {error}"))?;
+        let own = rustix::process::geteuid().as_raw();
+        if stat.st_uid != own {
+            return Err(format!(
+                "evidence directory `{shown}` belongs to uid {}, not to the running user (uid {own})",
+                stat.st_uid
+            ));
+        }
+        let mut entries = rustix::fs::Dir::read_from(&fd)
+            .map_err(|error| format!("cannot read `{shown}`: {error}"))?;
+        let has_entries = entries.any(|entry| {
+            entry.is_ok_and(|entry| ![&b"."[..], b".."].contains(&entry.file_name().to_bytes()))
+        });
+        if has_entries {
+            return Err(format!(
+                "evidence directory `{shown}` is not empty: give a new one for each run"
+            ));
+        }
+        rustix::fs::fchmod(&fd, Mode::RWXU)
+            .map_err(|error| format!("cannot make `{shown}` private: {error}"))?;
+        Ok(EvidenceDir {
+            path: path.to_owned(),
+            fd,
+        })
     }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes the evidence of a run and its manifest.
+    pub fn write(&self, run: &RunReport) -> std::io::Result<()> {
+        let mut manifest = String::new();
+        let mut dirs: HashMap<PathBuf, OwnedFd> = HashMap::new();
+        for case in run.cases() {
+            for (relative, bytes) in case_files(case) {
+                let parent = relative
+                    .parent()
+                    .expect("a case file is inside its case directory");
+                if !dirs.contains_key(parent) {
+                    let fd = self.make_dirs(parent)?;
+                    dirs.insert(parent.to_owned(), fd);
+                }
+                let name = relative.file_name().expect("a file name");
+                create_file(&dirs[parent], name, &bytes)?;
+                let _ = writeln!(manifest, "{}  {}", sha256_hex(&bytes), relative.display());
+            }
+        }
+        // Whole or not at all: written under a temporary name, then renamed.
+        create_file(&self.fd, "MANIFEST.sha256.partial", manifest.as_bytes())?;
+        rustix::fs::renameat(
+            &self.fd,
+            "MANIFEST.sha256.partial",
+            &self.fd,
+            "MANIFEST.sha256",
+        )?;
+        Ok(())
+    }
+
+    /// Creates each directory of `relative` (0700) below the evidence root,
+    /// opening each without following a link.
+    fn make_dirs(&self, relative: &Path) -> std::io::Result<OwnedFd> {
+        let mut current = rustix::io::dup(&self.fd)?;
+        for part in relative.components() {
+            let name = part.as_os_str();
+            match rustix::fs::mkdirat(&current, name, Mode::RWXU) {
+                // A target's directory holds the directories of its cases.
+                Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+                Err(error) => return Err(error.into()),
+            }
+            current = rustix::fs::openat(
+                &current,
+                name,
+                OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::RDONLY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?;
+        }
+        Ok(current)
+    }
+}
+
+/// Creates a new file (0600) in `dir`, never through a link and never over
+/// an existing entry.
+fn create_file(dir: &OwnedFd, name: impl rustix::path::Arg, bytes: &[u8]) -> std::io::Result<()> {
+    let fd = rustix::fs::openat(
+        dir,
+        name,
+        OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::RUSR | Mode::WUSR,
+    )?;
+    let mut file = std::fs::File::from(fd);
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// The files of one case, relative to the evidence root.
@@ -104,16 +220,36 @@ fn case_files(case: &CaseResult) -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
-/// Writes the evidence of a run and its manifest.
-pub fn write(dir: &Path, run: &RunReport) -> std::io::Result<()> {
-    let mut manifest = String::new();
-    for case in run.cases() {
-        for (relative, bytes) in case_files(case) {
-            let path = dir.join(&relative);
-            std::fs::create_dir_all(path.parent().expect("inside the evidence directory"))?;
-            std::fs::write(&path, &bytes)?;
-            let _ = writeln!(manifest, "{}  {}", sha256_hex(&bytes), relative.display());
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_planted_during_the_run_redirects_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = root.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        let evidence = EvidenceDir::open(&root.path().join("evidence")).unwrap();
+        // Planted after the checks, while steps run.
+        std::os::unix::fs::symlink(&outside, evidence.path().join("local")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.join("manifest"),
+            evidence.path().join("MANIFEST.sha256.partial"),
+        )
+        .unwrap();
+        assert!(evidence.make_dirs(Path::new("local/LIN-X-001")).is_err());
+        assert!(create_file(&evidence.fd, "MANIFEST.sha256.partial", b"x").is_err());
+        assert_eq!(
+            std::fs::read_dir(&outside).unwrap().count(),
+            0,
+            "nothing written outside"
+        );
     }
-    super::write_atomically(&dir.join("MANIFEST.sha256"), manifest.as_bytes())
+
+    #[test]
+    fn names_never_leave_their_directory() {
+        assert_eq!(component(".."), "___");
+        assert_eq!(component("."), "__");
+        assert_eq!(component("docker:web/1"), "docker_web_1");
+    }
 }

@@ -10,7 +10,7 @@ pub mod lint;
 pub mod transcript;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::model::Suite;
 
@@ -39,14 +39,63 @@ impl RunMeta {
     }
 }
 
+/// Checks, before anything runs, that a report can be written to `path`
+/// the way [`write_atomically`] will: its directory exists and takes a new
+/// file, and `path` is not a directory or anything but a regular file (a
+/// rename over `/dev/null` would replace the device).
+pub fn check_destination(path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    if let Ok(metadata) = std::fs::symlink_metadata(path) {
+        if metadata.is_dir() {
+            return Err(format!("cannot write `{shown}`: it is a directory"));
+        }
+        if !metadata.is_file() {
+            return Err(format!(
+                "cannot write `{shown}`: it exists and is not a regular file"
+            ));
+        }
+    }
+    let directory = directory_of(path);
+    if !directory.is_dir() {
+        return Err(format!(
+            "cannot write `{shown}`: directory `{}` does not exist",
+            directory.display()
+        ));
+    }
+    tempfile::NamedTempFile::new_in(directory)
+        .map(drop)
+        .map_err(|error| {
+            format!(
+                "cannot write `{shown}`: cannot create a file in `{}`: {error}",
+                directory.display()
+            )
+        })
+}
+
+/// The file a path names, for telling two report destinations apart:
+/// its directory resolved, then its name.
+pub fn identity(path: &Path) -> PathBuf {
+    let directory = directory_of(path);
+    let directory = directory
+        .canonicalize()
+        .unwrap_or_else(|_| directory.to_owned());
+    match path.file_name() {
+        Some(name) => directory.join(name),
+        None => directory,
+    }
+}
+
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory
 /// and a rename, so readers see the old file or the whole new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(directory)?;
+    let mut file = tempfile::NamedTempFile::new_in(directory_of(path))?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|error| error.error)?;

@@ -27,12 +27,27 @@ const MARKER_PROBE: &str = "touch \"$RAN_MARKER\"\n";
 
 /// Runs `comply run` on a bundle with the marker probe and checks the error.
 fn assert_rejected(ws: &Workspace, args: &[&str], expected: &[&str]) {
+    let mut all = args.to_vec();
+    all.extend(["--junit", "report.xml", "--json", "report.json"]);
+    assert_refused(ws, &all, expected);
+    assert!(
+        !ws.join("report.xml").exists(),
+        "no report for invalid input"
+    );
+    assert!(
+        !ws.join("report.json").exists(),
+        "no report for invalid input"
+    );
+}
+
+/// Runs `comply run ARGS`, expecting exit 2 with every `expected` text on
+/// stderr, and no step started.
+fn assert_refused(ws: &Workspace, args: &[&str], expected: &[&str]) {
     let output = ws
         .comply()
         .env("RAN_MARKER", ws.join("ran"))
         .arg("run")
         .args(args)
-        .args(["--junit", "report.xml", "--json", "report.json"])
         .assert()
         .code(2)
         .get_output()
@@ -45,14 +60,6 @@ fn assert_rejected(ws: &Workspace, args: &[&str], expected: &[&str]) {
         );
     }
     assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(
-        !ws.join("report.xml").exists(),
-        "no report for invalid input"
-    );
-    assert!(
-        !ws.join("report.json").exists(),
-        "no report for invalid input"
-    );
     assert!(
         !ws.join("ran").exists(),
         "nothing runs when input is invalid"
@@ -365,5 +372,56 @@ fn an_inventory_line_that_reads_as_an_option_is_refused_at_its_place() {
         &ws,
         &["--runbooks", "b.json", "--inventory", "inventory"],
         &["inventory:3:3: target `ssh:-V`: host name `-V` starts with `-`"],
+    );
+}
+
+/// Every report destination is checked before any step, so a run (maybe a
+/// remediating one) never changes a host and then loses its report.
+#[rstest]
+#[case::junit_at_a_directory(&["--junit", "."], "cannot write `.`: it is a directory")]
+#[case::junit_under_proc(&["--junit", "/proc/comply.xml"], "cannot create a file in `/proc`")]
+#[case::json_at_a_device(&["--json", "/dev/null"], "`/dev/null`: it exists and is not a regular file")]
+#[case::junit_and_json_the_same(&["--junit", "r.xml", "--json", "./r.xml"], "--junit and --json both name")]
+#[case::evidence_over_a_report(&["--json", "r", "--evidence", "r"], "--json and --evidence both name")]
+#[case::evidence_not_empty(&["--evidence", "full"], "evidence directory `full` is not empty")]
+#[case::evidence_a_link(&["--evidence", "link"], "cannot be opened as a directory (not a link)")]
+#[case::evidence_in_a_missing_directory(&["--evidence", "no/such"], "cannot create evidence directory `no/such`")]
+#[case::nothing_selected(&["--only", "LIN-NOPE-*"], "no runbook selected (--only LIN-NOPE-*)")]
+fn bad_destinations_and_empty_selections_are_refused_before_running(
+    #[case] args: &[&str],
+    #[case] expected: &str,
+) {
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[GOOD_RUNBOOK]));
+    ws.write("full/old-evidence.txt", "x");
+    std::fs::create_dir(ws.join("empty")).unwrap();
+    std::os::unix::fs::symlink(ws.join("empty"), ws.join("link")).unwrap();
+    let mut all = vec!["--runbooks", "b.json"];
+    all.extend_from_slice(args);
+    assert_refused(&ws, &all, &[expected]);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device(),
+        "/dev/null is still the device"
+    );
+}
+
+#[test]
+fn evidence_in_another_users_directory_is_refused() {
+    if !crate::support::is_root() {
+        eprintln!("skipped: only root can give a directory to another user to set this up");
+        return;
+    }
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[GOOD_RUNBOOK]));
+    std::fs::create_dir(ws.join("theirs")).unwrap();
+    std::os::unix::fs::chown(ws.join("theirs"), Some(65534), Some(65534)).unwrap();
+    assert_refused(
+        &ws,
+        &["--runbooks", "b.json", "--evidence", "theirs"],
+        &["evidence directory `theirs` belongs to uid 65534"],
     );
 }

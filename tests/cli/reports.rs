@@ -249,6 +249,32 @@ fn evidence_holds_what_ran_and_a_manifest_that_checks_it() {
         "three cases: a verdict and the probe's script, stdout, stderr and exit each"
     );
 
+    // Probe output may hold secrets: only the running user can read it.
+    let mut seen = 0;
+    let mut pending = vec![ws.join("evidence")];
+    while let Some(dir) = pending.pop() {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700,
+            "{dir:?}"
+        );
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                seen += 1;
+                assert_eq!(
+                    std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                    0o600,
+                    "{path:?}"
+                );
+            }
+        }
+    }
+    assert_eq!(seen, 3 * 5 + 1, "every file and the manifest");
+
     // Evidence of two runs never mixes.
     let output = ws
         .run()

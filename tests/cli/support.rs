@@ -301,3 +301,9 @@ pub fn validate_with_xsd(report: &Path) -> Result<(), String> {
         Err(String::from_utf8_lossy(&output.stderr).into_owned())
     }
 }
+
+/// Whether the tests run as root (some set-ups need to give files away).
+pub fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
