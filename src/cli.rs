@@ -114,10 +114,10 @@ struct GateArgs {
     fixtures: Option<PathBuf>,
     /// Scenarios run at once, each in its own container (default: twice the
     /// number of CPUs, since a case spends much of its time waiting on the engine).
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
+    jobs: Option<u64>,
     /// Cap every step's timeout at this many seconds.
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=crate::model::MAX_TIMEOUT_S))]
     timeout: Option<u64>,
     /// Bytes of stdout and of stderr kept per step; the rest is counted.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
@@ -237,7 +237,7 @@ struct RunArgs {
     #[arg(long, value_name = "FILE")]
     inventory: Option<PathBuf>,
     /// Seconds to wait for an ssh connection before the target is an error.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     connect_timeout: u64,
     /// An extra ssh option (`-o`), e.g. `--ssh-option IdentityFile=~/.ssh/fleet`; repeatable.
     #[arg(long = "ssh-option", value_name = "OPTION")]
@@ -249,10 +249,10 @@ struct RunArgs {
     #[arg(long, value_enum, value_name = "TIER", requires = "remediate")]
     allow_tier: Option<AllowTier>,
     /// Runbooks probed at once (default: the number of CPUs).
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
+    jobs: Option<u64>,
     /// Cap every step's timeout at this many seconds.
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=crate::model::MAX_TIMEOUT_S))]
     timeout: Option<u64>,
     /// Bytes of stdout and of stderr kept per step; the rest is counted.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
@@ -418,6 +418,9 @@ fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
     Ok(targets)
 }
 
+/// The most steps run at once: each is a thread and a process or two.
+const MAX_JOBS: u64 = 256;
+
 fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -434,7 +437,7 @@ fn run(args: RunArgs) -> Result<i32, CliError> {
         } else {
             Healing::Off
         },
-        jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
+        jobs: args.jobs.map_or_else(default_jobs, |n| n as usize),
         limits: StepLimits {
             timeout_cap: args.timeout.map(Duration::from_secs),
             output_limit: args.output_limit,
@@ -474,7 +477,7 @@ fn gate(args: GateArgs) -> Result<i32, CliError> {
         .map_err(|error| CliError::Environment(error.to_string()))?;
     build_fixtures(&engine, &fixtures)?;
     let options = GateOptions {
-        jobs: args.jobs.unwrap_or_else(|| 2 * default_jobs()).max(1),
+        jobs: args.jobs.map_or_else(|| 2 * default_jobs(), |n| n as usize),
         limits: StepLimits {
             timeout_cap: args.timeout.map(Duration::from_secs),
             output_limit: args.output_limit,

@@ -38,7 +38,10 @@ fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
                 if index == last {
                     cell.clone()
                 } else {
-                    format!("{cell:width$}")
+                    // Padded by hand: `format!`'s width is capped at 65,535
+                    // and panics past it.
+                    let pad = width - cell.chars().count();
+                    format!("{cell}{}", " ".repeat(pad))
                 }
             })
             .collect();

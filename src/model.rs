@@ -43,6 +43,10 @@ impl fmt::Display for Tier {
     }
 }
 
+/// The longest id, platform or input name accepted: names appear in file
+/// names, table columns and environment variable names.
+pub const MAX_NAME_LEN: usize = 128;
+
 /// Checks a name against a character class, for the validated newtypes.
 fn check_name(
     value: &str,
@@ -69,6 +73,12 @@ macro_rules! validated_string {
 
             pub fn new(value: &str) -> Result<Self, String> {
                 let check: fn(&str) -> bool = $check;
+                if value.len() > MAX_NAME_LEN {
+                    return Err(format!(
+                        "is {} bytes long: names are at most {MAX_NAME_LEN}",
+                        value.len()
+                    ));
+                }
                 if check(value) {
                     Ok(Self(value.to_owned()))
                 } else {
@@ -428,6 +438,20 @@ mod script_text {
 
 /// The default step timeout (SPEC §2).
 pub const DEFAULT_TIMEOUT_S: u64 = 300;
+/// The longest step timeout a runbook may ask for (one day): bounded so no
+/// deadline arithmetic can overflow, and no step can hold a run for ever.
+pub const MAX_TIMEOUT_S: u64 = 86_400;
+
+/// Deserializes a timeout in seconds: 1 to [`MAX_TIMEOUT_S`].
+pub fn timeout_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    match u64::deserialize(d)? {
+        0 => Err(de::Error::custom("must be at least 1 second")),
+        seconds if seconds > MAX_TIMEOUT_S => Err(de::Error::custom(format!(
+            "{seconds} is more than the longest timeout, {MAX_TIMEOUT_S} seconds (one day)"
+        ))),
+        seconds => Ok(seconds),
+    }
+}
 
 /// One automated check of one requirement.
 #[derive(Debug, Clone, PartialEq)]

@@ -80,6 +80,7 @@ pub struct VmSection {
     pub disk_gib: u32,
     pub kernel_cmdline: String,
     /// How long a boot or reboot may take.
+    #[serde(deserialize_with = "crate::model::timeout_seconds")]
     pub boot_timeout_s: u64,
 }
 
@@ -104,7 +105,10 @@ pub struct RunSection {
     pub volumes: Vec<String>,
     #[serde(default)]
     pub stop_signal: Option<String>,
-    #[serde(default = "default_stop_timeout")]
+    #[serde(
+        default = "default_stop_timeout",
+        deserialize_with = "crate::model::timeout_seconds"
+    )]
     pub stop_timeout_s: u64,
     /// The container's network: `none` by default, so the gate never
     /// depends on (or reaches) the network.
@@ -138,7 +142,10 @@ fn default_network() -> String {
 pub struct ReadySection {
     /// Runs in the container after every start: exit 0 when ready.
     pub script: String,
-    #[serde(default = "default_ready_timeout")]
+    #[serde(
+        default = "default_ready_timeout",
+        deserialize_with = "crate::model::timeout_seconds"
+    )]
     pub timeout_s: u64,
 }
 

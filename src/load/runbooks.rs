@@ -100,10 +100,7 @@ fn non_empty_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 fn positive_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    match u64::deserialize(d)? {
-        0 => Err(de::Error::custom("must be at least 1 second")),
-        seconds => Ok(Some(seconds)),
-    }
+    crate::model::timeout_seconds(d).map(Some)
 }
 
 /// Everything a runbook has, before the checks that span fields.

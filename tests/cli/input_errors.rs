@@ -425,3 +425,33 @@ fn evidence_in_another_users_directory_is_refused() {
         &["evidence directory `theirs` belongs to uid 65534"],
     );
 }
+
+/// Input that once passed loading and then panicked (exit 101, no report).
+#[test]
+fn numbers_and_names_are_bounded_at_load() {
+    let ws = Workspace::new();
+    ws.runbook("T-001")
+        .probe(MARKER_PROBE)
+        .toml("timeout_s = 18446744073709551615")
+        .create();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["field `timeout_s`", "longest timeout, 86400 seconds"],
+    );
+
+    let ws = Workspace::new();
+    let long_id = "A".repeat(70_000);
+    ws.write(
+        "b.json",
+        bundle(&[&GOOD_RUNBOOK.replace("LIN-LOG-001", &long_id)]),
+    );
+    assert_rejected(
+        &ws,
+        &["--runbooks", "b.json"],
+        &[
+            "field `runbooks[0].id`",
+            "is 70000 bytes long: names are at most 128",
+        ],
+    );
+}
