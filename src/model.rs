@@ -302,6 +302,43 @@ impl Serialize for ScriptSet {
     }
 }
 
+/// The longest input value: 128 KiB (the kernel's limit for one environment
+/// string) less room for the `COMPLY_INPUT_<NAME>=` before it.
+pub const MAX_INPUT_BYTES: usize = 128 * 1024 - 1024;
+
+/// Deserializes a runbook's `inputs`: a key given twice is an error rather
+/// than last-wins, and every value must be one scripts can receive.
+pub fn checked_inputs<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<InputName, InputValue>, D::Error> {
+    struct InputsVisitor;
+
+    impl<'de> Visitor<'de> for InputsVisitor {
+        type Value = BTreeMap<InputName, InputValue>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a table of input names and default values")
+        }
+
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+            let mut inputs = BTreeMap::new();
+            while let Some(name) = map.next_key::<InputName>()? {
+                let value: InputValue = map.next_value()?;
+                if let Some(problem) = value.env_problem() {
+                    return Err(de::Error::custom(format!("input `{name}` {problem}")));
+                }
+                if inputs.contains_key(&name) {
+                    return Err(de::Error::custom(format!("input `{name}` is given twice")));
+                }
+                inputs.insert(name, value);
+            }
+            Ok(inputs)
+        }
+    }
+
+    deserializer.deserialize_map(InputsVisitor)
+}
+
 /// An input value as written in TOML or JSON. Scripts receive it as a
 /// string: numbers in decimal, booleans as `true`/`false`, and lists as
 /// their elements separated by single spaces (so `for host in $VAR` works).
@@ -327,6 +364,24 @@ impl InputValue {
                 .map(InputValue::to_env)
                 .collect::<Vec<_>>()
                 .join(" "),
+        }
+    }
+
+    /// Why scripts could not receive this value as an environment variable:
+    /// a NUL byte ends a C string, and the kernel refuses a single
+    /// environment string over 128 KiB (`MAX_ARG_STRLEN`) at exec time.
+    pub fn env_problem(&self) -> Option<String> {
+        let text = self.to_env();
+        if text.contains('\0') {
+            Some("contains a NUL byte, which no environment variable can hold".to_owned())
+        } else if text.len() > MAX_INPUT_BYTES {
+            Some(format!(
+                "is {} bytes long: an input value is at most {MAX_INPUT_BYTES} bytes, since the \
+                 kernel refuses longer environment strings",
+                text.len()
+            ))
+        } else {
+            None
         }
     }
 

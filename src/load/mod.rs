@@ -138,6 +138,7 @@ fn resolve_inputs(
                 ))
             }
         })
+        .and_then(deliverable)
         .map_err(|(message, hint)| {
             spec.error_at(assignment.offset, message)
                 .field(format!("inputs.{}", assignment.name))
@@ -152,10 +153,19 @@ fn resolve_inputs(
             .split_once('=')
             .ok_or_else(|| error("expected `NAME=VALUE`".to_owned()))?;
         let value = checked_input(&effective, name, |default| default.parse_like(text))
+            .and_then(deliverable)
             .map_err(|(message, hint)| error(message).hint(hint))?;
         effective.insert(InputName::new(name).expect("checked"), value);
     }
     Ok(effective)
+}
+
+/// A value scripts can receive, or why not.
+fn deliverable(value: InputValue) -> Result<InputValue, (String, Option<String>)> {
+    match value.env_problem() {
+        Some(problem) => Err((problem, None)),
+        None => Ok(value),
+    }
 }
 
 /// Checks an input name against the declared inputs and converts its value.

@@ -52,7 +52,7 @@ macro_rules! runbook_struct {
             tier: Tier,
             #[serde(default, deserialize_with = "non_empty_option")]
             platforms: Option<Vec<Platform>>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "crate::model::checked_inputs")]
             inputs: BTreeMap<InputName, InputValue>,
             #[serde(default, deserialize_with = "positive_option")]
             timeout_s: Option<u64>,
@@ -258,7 +258,21 @@ pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
             continue;
         }
         let stem = name.trim_end_matches(".sh");
-        let (role, platform) = stem.split_once('.').unwrap_or((stem, "default"));
+        let (role, platform) = match stem.split_once('.') {
+            // The default is the bare `probe.sh`: a `probe.default.sh` beside
+            // it would silently replace it.
+            Some((role, "default")) => {
+                return Err(InputError::new(
+                    child.to_string(),
+                    format!(
+                        "ambiguous: the default {role} script is `{role}.sh`; name a variant \
+                         after its platform (`{role}.nixos.sh`)"
+                    ),
+                ));
+            }
+            Some(parts) => parts,
+            None => (stem, "default"),
+        };
         let Some(role) = SCRIPT_STEMS.into_iter().find(|r| *r == role) else {
             let expected = SCRIPT_STEMS.map(|stem| format!("{stem}.sh"));
             let hint = crate::suggest::closest(&name, expected.iter().map(String::as_str))

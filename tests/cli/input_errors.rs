@@ -455,3 +455,54 @@ fn numbers_and_names_are_bounded_at_load() {
         ],
     );
 }
+
+/// Values scripts could never receive are refused at load, with the field,
+/// rather than failing every step as a target-error.
+#[rstest]
+#[case::nul_in_a_default(
+    &GOOD_RUNBOOK.replace("\"tier\"", "\"inputs\": {\"x\": \"a\\u0000b\"}, \"tier\""),
+    "input `x` contains a NUL byte"
+)]
+#[case::duplicate_input(
+    &GOOD_RUNBOOK.replace("\"tier\"", "\"inputs\": {\"x\": \"a\", \"x\": \"b\"}, \"tier\""),
+    "input `x` is given twice"
+)]
+#[case::huge_default(
+    &GOOD_RUNBOOK.replace("\"tier\"", &format!("\"inputs\": {{\"x\": \"{}\"}}, \"tier\"", "v".repeat(200_000))),
+    "input `x` is 200000 bytes long"
+)]
+fn undeliverable_input_values(#[case] runbook: &str, #[case] expected: &str) {
+    let ws = Workspace::new();
+    ws.write("b.json", bundle(&[runbook]));
+    assert_rejected(
+        &ws,
+        &["--runbooks", "b.json"],
+        &["field `runbooks[0].inputs`", expected],
+    );
+}
+
+#[test]
+fn undeliverable_suite_values_and_ambiguous_scripts() {
+    let ws = suite_workspace(&format!(
+        "name = \"s\"\nrunbooks = [\"runbooks\"]\n[inputs]\nhosts = [\"{}\"]\n",
+        "h".repeat(140_000)
+    ));
+    assert_rejected(
+        &ws,
+        &["--suite", "suite.toml"],
+        &[
+            "suite.toml:4:",
+            "field `inputs.hosts`",
+            "is 140000 bytes long",
+        ],
+    );
+
+    let ws = Workspace::new();
+    let dir = ws.runbook("T-001").probe(MARKER_PROBE).create();
+    std::fs::write(dir.join("probe.default.sh"), "exit 0\n").unwrap();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["probe.default.sh: ambiguous: the default probe script is `probe.sh`"],
+    );
+}
