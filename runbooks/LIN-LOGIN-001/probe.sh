@@ -20,9 +20,12 @@ case "$value" in
      fi ;;
 esac
 # Accounts with a usable password (not empty, not locked with ! or *).
-accounts=$(awk -F: -v max="$max" '
+# Those whose last change is older than the limit would expire at once
+# when it is applied: the message says so (the remediation refuses for root).
+accounts=$(awk -F: -v max="$max" -v now="$(($(date +%s) / 86400))" '
   $2 != "" && $2 !~ /^[!*]/ && ($5 == "" || $5 < 0 || $5 + 0 > max + 0) {
-    print $1 " (" ($5 == "" || $5 < 0 ? "never expires" : "expires after " $5 " days") ")"
+    at_once = ($3 != "" && $3 + 0 > 0 && $3 + max < now) ? "; last changed " now - $3 " days ago: a limit expires it at once" : ""
+    print $1 " (" ($5 == "" || $5 < 0 ? "never expires" : "expires after " $5 " days") at_once ")"
   }' /etc/shadow) || { echo "could not read /etc/shadow"; exit 2; }
 if [ -n "$accounts" ]; then
   echo "accounts whose password may be kept longer than $max days: $(printf '%s\n' "$accounts" | paste -sd',' - | sed 's/,/, /g')"

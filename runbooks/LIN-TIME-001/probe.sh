@@ -43,9 +43,30 @@ if [ "$require" = true ]; then
   echo "$running is enabled and running, and the clock is synchronised"
   exit 0
 fi
-if [ -e /run/systemd/timesync/synchronized ]; then
-  synced="synchronised"
-else
-  synced="synchronisation not confirmed, not required"
-fi
-echo "$running is enabled and running ($synced)"
+# Not required, but a service that has never set the clock is weak
+# evidence: it may reach no time server at all. Say so, from what each
+# daemon records without starting anything (timesyncd: the flag file it
+# creates at its first synchronisation since boot; chrony: a reference of
+# 00000000 until it has synchronised once).
+case $running in
+  systemd-timesyncd.service)
+    if [ -e /run/systemd/timesync/synchronized ]; then
+      synced=yes
+    else
+      synced=no
+      why="no /run/systemd/timesync/synchronized: it has not synchronised since boot"
+    fi ;;
+  chrony.service | chronyd.service)
+    ref=$(chronyc -n tracking 2>/dev/null | sed -n 's/^Reference ID[[:space:]]*:[[:space:]]*//p')
+    case $ref in
+      '') synced=unknown ;;
+      00000000*) synced=no; why="chronyc tracking: Reference ID $ref: it has never synchronised" ;;
+      *) synced=yes ;;
+    esac ;;
+  *) synced=unknown ;;
+esac
+case $synced in
+  yes) echo "$running is enabled and running (synchronised)" ;;
+  no) echo "$running is enabled and running, but has not synchronised the clock yet ($why): weak evidence, it may reach no time server; synchronisation is not required (time_require_synchronized = false)" ;;
+  *) echo "$running is enabled and running (synchronisation not checked for it, not required)" ;;
+esac

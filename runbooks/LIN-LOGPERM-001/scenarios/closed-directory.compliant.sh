@@ -3,6 +3,10 @@
 # (like Debian's /var/log/unattended-upgrades): no other user can reach it.
 set -eu
 find /var/log -xdev -type f -perm /o=rwx ! -path /var/log/wtmp ! -path /var/log/lastlog -exec chmod o-rwx {} +
-mkdir -p -m 0750 /var/log/pacs
+# and the logrotate stanzas that would recreate them 0644 (dpkg, alternatives)
+for conf in /etc/logrotate.d/*; do
+  if [ -f "$conf" ]; then sed -i -E 's/^([[:space:]]*create[[:space:]]+[0-7]?[0-7][0-7])[1-7]([[:space:]]|$)/\10\2/' "$conf"; fi
+done
+mkdir -m 0750 /var/log/pacs
 echo "worklist synchronised" > /var/log/pacs/sync.log
 chmod 0644 /var/log/pacs/sync.log

@@ -1,17 +1,18 @@
 # fixtures: debian12-systemd, nixos-like
-# A service that failed once (its first start fails, later ones succeed),
-# as after a transient error at boot. Runtime unit directory: writable on
-# NixOS too.
+# A oneshot job (say, a nightly export or an upgrade) failed. Rerunning it
+# blindly would repeat its side effects and erase the failed state other
+# checks read: the remediation must name it, exit non-zero and change
+# nothing. Runtime unit directory: writable on NixOS too.
 set -eu
 mkdir -p /run/systemd/system
-cat > /run/systemd/system/comply-flaky.service <<'UNIT'
+cat > /run/systemd/system/comply-job.service <<'UNIT'
 [Unit]
-Description=comply test service that fails on its first start
+Description=comply test job that fails
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=/bin/sh -c 'if [ -e /run/comply-flaky-ran ]; then exit 0; fi; touch /run/comply-flaky-ran; exit 1'
+ExecStart=/bin/sh -c 'echo exporting; exit 1'
 UNIT
 systemctl daemon-reload
-systemctl start comply-flaky.service || true
-systemctl is-failed --quiet comply-flaky.service
+systemctl start comply-job.service || true
+systemctl is-failed --quiet comply-job.service
