@@ -191,7 +191,7 @@ fn files(dir: &Place) -> Result<Vec<(String, Vec<u8>)>, InputError> {
             if is_dir {
                 walk(&child, &format!("{name}/"), out)?;
             } else {
-                out.push((name, child.read()?));
+                out.push((name, child.read_up_to(crate::load::MAX_BUNDLE_BYTES)?));
             }
         }
         Ok(())

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::{InputError, from_json, from_toml};
-pub use place::Place;
+pub use place::{MAX_BUNDLE_BYTES, Place};
 pub use runbooks::{BUNDLE_SCHEMA, load_path};
 
 use crate::model::{InputName, InputValue, Runbook, Suite};

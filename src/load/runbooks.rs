@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
 use super::error::{from_json, from_toml};
+use super::place::MAX_FILE_BYTES;
 use super::{InputError, Place};
 use crate::model::{
     CitationRef, DEFAULT_TIMEOUT_S, Expect, InputName, InputValue, Platform, Runbook, RunbookId,
@@ -151,6 +152,25 @@ impl Parts {
         if self.title.trim().is_empty() {
             return Err(error("title", "must not be empty".to_owned()));
         }
+        let scripts = [
+            ("probe_script", Some(&self.probe)),
+            ("remediate_script", self.remediate.as_ref()),
+            ("verify_script", self.verify.as_ref()),
+        ];
+        for (field, set) in scripts {
+            let longest = set
+                .into_iter()
+                .flat_map(ScriptSet::variants)
+                .map(|(_, script)| script.text().len())
+                .max()
+                .unwrap_or(0);
+            if longest as u64 > MAX_FILE_BYTES {
+                return Err(error(
+                    field,
+                    format!("is {longest} bytes: a script is at most {MAX_FILE_BYTES} bytes"),
+                ));
+            }
+        }
         Ok(Runbook {
             id: self.id,
             check: self.check,
@@ -203,7 +223,7 @@ pub fn load_path(place: &Place) -> Result<Vec<Runbook>, InputError> {
 
 pub fn load_bundle(place: &Place) -> Result<Vec<Runbook>, InputError> {
     let file = place.to_string();
-    let text = place.read_to_string()?;
+    let text = place.read_to_string_up_to(super::place::MAX_BUNDLE_BYTES)?;
     let bundle: RawBundle = from_json(&file, &text)?;
     bundle
         .runbooks
@@ -237,6 +257,7 @@ const SCRIPT_STEMS: [&str; 3] = ["probe", "remediate", "verify"];
 
 pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
     let toml_place = place.join("runbook.toml");
+    toml_place.check_inside(place)?;
     let toml_file = toml_place.to_string();
     let meta: RunbookToml = from_toml(&toml_file, &toml_place.read_to_string()?)?;
     if meta.id.as_str() != place.file_name() {
@@ -284,6 +305,7 @@ pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
             )
             .hint(hint));
         };
+        child.check_inside(place)?;
         let script = Script::new(child.read_to_string()?);
         let set = scripts.entry(role).or_default();
         if platform == "default" {
@@ -313,7 +335,7 @@ pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
         probe,
         remediate: scripts.remove("remediate"),
         verify: scripts.remove("verify"),
-        scenarios: load_scenarios(&place.join("scenarios"))?,
+        scenarios: load_scenarios(place)?,
     };
     parts.finish(place.to_string(), |field, message| {
         let file = if field == "remediate_script" {
@@ -325,10 +347,13 @@ pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
     })
 }
 
-fn load_scenarios(dir: &Place) -> Result<Vec<Scenario>, InputError> {
+/// The scenarios of the runbook directory `runbook`.
+fn load_scenarios(runbook: &Place) -> Result<Vec<Scenario>, InputError> {
+    let dir = runbook.join("scenarios");
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
+    dir.check_inside(runbook)?;
     let mut scenarios = Vec::new();
     for (child, is_dir) in dir.children()? {
         let file_name = child.file_name();
@@ -346,6 +371,7 @@ fn load_scenarios(dir: &Place) -> Result<Vec<Scenario>, InputError> {
                  `<name>.compliant.sh` or `<name>.refused.sh`",
             ));
         };
+        child.check_inside(runbook)?;
         let text = child.read_to_string()?;
         scenarios.push(Scenario {
             name: name.to_owned(),

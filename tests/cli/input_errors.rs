@@ -506,3 +506,75 @@ fn undeliverable_suite_values_and_ambiguous_scripts() {
         &["probe.default.sh: ambiguous: the default probe script is `probe.sh`"],
     );
 }
+
+/// What the loader reads is bounded: no link out of a runbook, no FIFO or
+/// device, no file or script over its size.
+#[test]
+fn links_devices_fifos_and_huge_files_are_refused_before_reading() {
+    let ws = Workspace::new();
+    let dir = ws.runbook("T-001").probe(MARKER_PROBE).create();
+    std::fs::remove_file(dir.join("remediate.sh")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", dir.join("remediate.sh")).unwrap();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["remediate.sh: is a link leading out of"],
+    );
+
+    // A link inside the runbook's own directory is fine.
+    let ws = Workspace::new();
+    let dir = ws.runbook("T-001").create();
+    std::fs::rename(dir.join("remediate.sh"), dir.join("heal")).unwrap();
+    std::os::unix::fs::symlink("heal", dir.join("remediate.sh")).unwrap();
+    ws.comply()
+        .args(["list", "--runbooks", "runbooks"])
+        .assert()
+        .code(0);
+
+    let ws = Workspace::new();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "/dev/zero"],
+        &["/dev/zero: not a regular file"],
+    );
+
+    let ws = Workspace::new();
+    let dir = ws.runbook("T-001").probe(MARKER_PROBE).create();
+    std::fs::remove_file(dir.join("remediate.sh")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(dir.join("remediate.sh"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["remediate.sh: not a regular file"],
+    );
+
+    let ws = Workspace::new();
+    ws.runbook("T-001")
+        .probe(MARKER_PROBE)
+        .remediate(&format!("# {}\n", "x".repeat(1024 * 1024)))
+        .create();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["remediate.sh: is 1048579 bytes: files of this kind are at most 1048576 bytes"],
+    );
+
+    let ws = Workspace::new();
+    let huge = format!("\"# {}\"", "x".repeat(1024 * 1024));
+    ws.write(
+        "b.json",
+        bundle(&[&GOOD_RUNBOOK.replace("\"touch /dev/null\"", &huge)]),
+    );
+    assert_rejected(
+        &ws,
+        &["--runbooks", "b.json"],
+        &[
+            "field `runbooks[0].remediate_script`",
+            "a script is at most 1048576 bytes",
+        ],
+    );
+}
