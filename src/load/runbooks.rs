@@ -6,12 +6,12 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
 use super::error::{from_json, from_toml};
-use super::place::MAX_FILE_BYTES;
 use super::{InputError, Place};
 use crate::model::{
     CitationRef, DEFAULT_TIMEOUT_S, Expect, InputName, InputValue, Platform, Runbook, RunbookId,
     Scenario, Script, ScriptSet, Tier,
 };
+use crate::target::script::MAX_SCRIPT_BYTES;
 
 /// The only bundle schema this version reads and writes.
 pub const BUNDLE_SCHEMA: &str = "comply.runbooks/v1";
@@ -152,24 +152,21 @@ impl Parts {
         if self.title.trim().is_empty() {
             return Err(error("title", "must not be empty".to_owned()));
         }
-        let scripts = [
+        let sets = [
             ("probe_script", Some(&self.probe)),
             ("remediate_script", self.remediate.as_ref()),
             ("verify_script", self.verify.as_ref()),
         ];
-        for (field, set) in scripts {
-            let longest = set
-                .into_iter()
-                .flat_map(ScriptSet::variants)
-                .map(|(_, script)| script.text().len())
-                .max()
-                .unwrap_or(0);
-            if longest as u64 > MAX_FILE_BYTES {
-                return Err(error(
-                    field,
-                    format!("is {longest} bytes: a script is at most {MAX_FILE_BYTES} bytes"),
-                ));
-            }
+        let scripts = sets
+            .into_iter()
+            .flat_map(|(field, set)| {
+                set.into_iter()
+                    .flat_map(ScriptSet::variants)
+                    .map(move |(_, script)| (field, script))
+            })
+            .chain(self.scenarios.iter().map(|s| ("scenarios", &s.script)));
+        for (field, script) in scripts {
+            runnable(script.text()).map_err(|why| error(field, why))?;
         }
         Ok(Runbook {
             id: self.id,
@@ -186,6 +183,22 @@ impl Parts {
             scenarios: self.scenarios,
             origin,
         })
+    }
+}
+
+/// Why a script could not be handed to a target: it travels as one
+/// command-line argument (see `target::script`), which holds no NUL byte and
+/// at most [`MAX_SCRIPT_BYTES`].
+fn runnable(text: &str) -> Result<(), String> {
+    if text.contains('\0') {
+        Err("contains a NUL byte: a script is text".to_owned())
+    } else if text.len() > MAX_SCRIPT_BYTES {
+        Err(format!(
+            "is {} bytes: a script is at most {MAX_SCRIPT_BYTES} bytes",
+            text.len()
+        ))
+    } else {
+        Ok(())
     }
 }
 
@@ -338,10 +351,12 @@ pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
         scenarios: load_scenarios(place)?,
     };
     parts.finish(place.to_string(), |field, message| {
-        let file = if field == "remediate_script" {
-            place.join("remediate.sh").to_string()
-        } else {
-            toml_file.clone()
+        let file = match field {
+            "probe_script" => place.join("probe.sh").to_string(),
+            "remediate_script" => place.join("remediate.sh").to_string(),
+            "verify_script" => place.join("verify.sh").to_string(),
+            "scenarios" => place.join("scenarios").to_string(),
+            _ => toml_file.clone(),
         };
         InputError::new(file, message)
     })

@@ -136,7 +136,7 @@ impl Target for Docker {
     }
 
     fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
-        let interpreter = script::interpreter(request.script);
+        let invocation = script::Invocation::of(request.script);
         let step_id = remote::new_step_id();
         let mut command = self
             .engine
@@ -150,18 +150,13 @@ impl Target for Docker {
             .arg("--")
             .arg(&self.container)
             .args(remote::timeout_prefix(request.timeout))
-            .args(&interpreter);
+            .args(&invocation.argv);
         let limits = Limits {
             timeout: remote::client_timeout(request.timeout),
             grace: Duration::from_secs(2),
             output_limit: request.output_limit,
         };
-        let mut output = process::run(
-            command,
-            script::stdin_bytes(request.script, &interpreter),
-            limits,
-            cancel,
-        )?;
+        let mut output = process::run(command, invocation.stdin, limits, cancel)?;
         if let Some(error) = self.engine_failure(&output) {
             return Err(error);
         }

@@ -31,20 +31,15 @@ impl Target for Local {
     }
 
     fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
-        let interpreter = script::interpreter(request.script);
-        let mut command = Command::new(resolve_program(&interpreter[0]));
-        command.args(&interpreter[1..]).current_dir("/");
+        let invocation = script::Invocation::of(request.script);
+        let mut command = Command::new(resolve_program(&invocation.argv[0]));
+        command.args(&invocation.argv[1..]).current_dir("/");
         set_step_env(&mut command, &request.env);
         let limits = Limits {
             timeout: request.timeout,
             grace: GRACE,
             output_limit: request.output_limit,
         };
-        process::run(
-            command,
-            script::stdin_bytes(request.script, &interpreter),
-            limits,
-            cancel,
-        )
+        process::run(command, invocation.stdin, limits, cancel)
     }
 }

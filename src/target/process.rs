@@ -118,7 +118,11 @@ pub fn run(
     let mut command = CommandWrap::from(command);
     command
         .command_mut()
-        .stdin(Stdio::piped())
+        .stdin(if stdin.is_empty() {
+            Stdio::null()
+        } else {
+            Stdio::piped()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     // Its own process group: a terminal's Ctrl-C reaches comply only (which

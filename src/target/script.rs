@@ -1,12 +1,32 @@
-//! How a script is handed to a target: which interpreter reads it, and the
-//! bytes sent on that interpreter's standard input (SPEC §2).
+//! How a script is handed to a target: the command line that runs it and
+//! the bytes sent on its standard input (see docs/steps.md).
+//!
+//! A shell script travels as one argument, `sh -c SCRIPT comply`, never on
+//! standard input: a shell reading its program from a pipe reads it as it
+//! runs, so whatever the script does with standard input (`read`, `cat`,
+//! `ssh`, `apt-get`) would read the rest of the script, and no wrapper
+//! around the text can stop it — a line `}` once closed comply's own
+//! `{ …; } </dev/null` early. As an argument the script is parsed from
+//! memory, its standard input is empty, and no script text can change how
+//! it is run. The kernel takes at most 128 KiB in one argument, hence
+//! [`MAX_SCRIPT_BYTES`].
+//!
+//! Other interpreters (python, perl) read their whole program before
+//! running it and get the script on standard input, unchanged.
 
-/// Shells that read their program from standard input as they go.
+/// The largest script: one argument of at most 128 KiB
+/// (`MAX_ARG_STRLEN`, with its terminating NUL) less a margin.
+pub const MAX_SCRIPT_BYTES: usize = 127 * 1024;
+
+/// Shells, which take their program with `-c`.
 const SHELLS: [&str; 7] = ["sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"];
+
+/// `$0` of a shell script: what its error messages start with.
+const SCRIPT_NAME: &str = "comply-step";
 
 /// The interpreter command: `sh`, or the script's shebang line split into
 /// words (`#!/usr/bin/env python3` → `["/usr/bin/env", "python3"]`).
-pub fn interpreter(script: &str) -> Vec<String> {
+fn interpreter(script: &str) -> Vec<String> {
     match script.strip_prefix("#!") {
         Some(rest) => {
             let line = rest.lines().next().unwrap_or_default();
@@ -32,37 +52,29 @@ fn is_shell(interpreter: &[String]) -> bool {
     SHELLS.contains(&name)
 }
 
-/// The bytes sent on standard input.
-///
-/// A shell reading its program from a pipe reads it as it runs, so a command
-/// in the script that reads standard input (`read`, `ssh`, `apt-get`) would
-/// swallow the rest of the script. Wrapping the script in one brace group
-/// with `</dev/null` makes the shell parse all of it before running any of
-/// it, and gives its commands an empty standard input — without an extra
-/// process. The `{ : ;` goes on the script's first line (after a shebang) so
-/// line numbers in error messages stay those of the file; the `:` keeps an
-/// empty script valid. Other interpreters (python, perl) read their whole
-/// program before running it and get the script unchanged.
-pub fn stdin_bytes(script: &str, interpreter: &[String]) -> Vec<u8> {
-    if !is_shell(interpreter) {
-        return script.as_bytes().to_vec();
+/// How one script runs: the command's words and its standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub argv: Vec<String>,
+    pub stdin: Vec<u8>,
+}
+
+impl Invocation {
+    pub fn of(script: &str) -> Invocation {
+        let mut argv = interpreter(script);
+        if is_shell(&argv) {
+            argv.extend(["-c".to_owned(), script.to_owned(), SCRIPT_NAME.to_owned()]);
+            Invocation {
+                argv,
+                stdin: Vec::new(),
+            }
+        } else {
+            Invocation {
+                argv,
+                stdin: script.as_bytes().to_vec(),
+            }
+        }
     }
-    let (shebang, body) = match script.strip_prefix("#!") {
-        Some(_) => match script.split_once('\n') {
-            Some((first, rest)) => (Some(first), rest),
-            None => (Some(script), ""),
-        },
-        None => (None, script),
-    };
-    let mut bytes = Vec::with_capacity(script.len() + 32);
-    if let Some(shebang) = shebang {
-        bytes.extend_from_slice(shebang.as_bytes());
-        bytes.push(b'\n');
-    }
-    bytes.extend_from_slice(b"{ : ; ");
-    bytes.extend_from_slice(body.as_bytes());
-    bytes.extend_from_slice(b"\n} </dev/null\n");
-    bytes
 }
 
 #[cfg(test)]
@@ -80,17 +92,32 @@ mod tests {
     }
 
     #[test]
-    fn wraps_shell_scripts_and_keeps_line_numbers() {
-        let wrapped = String::from_utf8(stdin_bytes("echo a\necho b\n", &interpreter(""))).unwrap();
-        assert_eq!(wrapped, "{ : ; echo a\necho b\n\n} </dev/null\n");
-        let bash = "#!/bin/bash\nset -e\n";
-        let wrapped = String::from_utf8(stdin_bytes(bash, &interpreter(bash))).unwrap();
-        assert_eq!(wrapped, "#!/bin/bash\n{ : ; set -e\n\n} </dev/null\n");
+    fn shell_scripts_are_one_argument_with_an_empty_stdin() {
+        let hostile = "echo a\n}\ncat\n";
+        assert_eq!(
+            Invocation::of(hostile),
+            Invocation {
+                argv: vec![
+                    "sh".into(),
+                    "-c".into(),
+                    hostile.into(),
+                    "comply-step".into()
+                ],
+                stdin: vec![],
+            }
+        );
+        let bash = "#!/bin/bash -e\nset -u\n";
+        assert_eq!(
+            Invocation::of(bash).argv,
+            ["/bin/bash", "-e", "-c", bash, "comply-step"]
+        );
     }
 
     #[test]
-    fn leaves_other_interpreters_alone() {
+    fn other_interpreters_read_the_script_on_stdin() {
         let python = "#!/usr/bin/env python3\nprint(1)\n";
-        assert_eq!(stdin_bytes(python, &interpreter(python)), python.as_bytes());
+        let invocation = Invocation::of(python);
+        assert_eq!(invocation.argv, ["/usr/bin/env", "python3"]);
+        assert_eq!(invocation.stdin, python.as_bytes());
     }
 }

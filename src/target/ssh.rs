@@ -313,7 +313,7 @@ impl Target for Ssh {
     }
 
     fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
-        let interpreter = script::interpreter(request.script);
+        let invocation = script::Invocation::of(request.script);
         let step_id = remote::new_step_id();
         // The remote login shell parses this line: every word is quoted,
         // and input values travel as environment variables, never as
@@ -333,7 +333,7 @@ impl Target for Ssh {
             words.push(shell_quote(&format!("{name}={value}")));
         }
         words.extend(remote::timeout_prefix(request.timeout));
-        words.extend(interpreter.iter().map(|word| shell_quote(word)));
+        words.extend(invocation.argv.iter().map(|word| shell_quote(word)));
         let mut command = self.ssh(&[]);
         command.arg(words.join(" "));
         let limits = Limits {
@@ -341,12 +341,7 @@ impl Target for Ssh {
             grace: Duration::from_secs(2),
             output_limit: request.output_limit,
         };
-        let mut output = process::run(
-            command,
-            script::stdin_bytes(request.script, &interpreter),
-            limits,
-            cancel,
-        )?;
+        let mut output = process::run(command, invocation.stdin, limits, cancel)?;
         if Self::ssh_failed(&output) {
             return Err(self.explain(&String::from_utf8_lossy(&output.stderr.bytes)));
         }

@@ -117,3 +117,36 @@ fn no_step_process_outlives_the_run() {
         String::from_utf8_lossy(&survivors.stdout)
     );
 }
+
+/// No script text can change how the script is delivered: a line `}` once
+/// closed comply's `{ …; } </dev/null` wrapper early, and the rest of the
+/// script then read its own text from standard input.
+#[test]
+fn a_script_can_never_read_its_own_text() {
+    let ws = Workspace::new();
+    // Past the shell's read buffer, so `cat` would get the rest of the pipe;
+    // the old wrapper then ran this as a passing probe.
+    let padding = "# padding past the shell's read buffer\n".repeat(2000);
+    ws.runbook("H-ESCAPE")
+        .probe(&format!("}}\ncat\n{padding}echo tail-of-the-script\n"))
+        .create();
+    ws.runbook("H-STDIN")
+        .probe("cat\nread -r line && echo \"read: $line\"\nexit 0\n# the end\n")
+        .create();
+    ws.run().assert().code(3);
+    let junit = ws.junit();
+    let escape = junit.case("H-ESCAPE");
+    assert_eq!(escape.outcome(), "probe-error", "`}}` is a syntax error");
+    assert!(
+        !escape.system_out.contains("# padding"),
+        "the script read its own text: {}",
+        escape.system_out
+    );
+    let stdin = junit.case("H-STDIN");
+    assert_eq!(stdin.outcome(), "compliant");
+    assert!(
+        !stdin.system_out.contains("read: ") && !stdin.system_out.contains("# the end"),
+        "standard input is empty: {}",
+        stdin.system_out
+    );
+}
