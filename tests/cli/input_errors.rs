@@ -564,7 +564,8 @@ fn links_devices_fifos_and_huge_files_are_refused_before_reading() {
     );
 
     let ws = Workspace::new();
-    let huge = format!("\"# {}\"", "x".repeat(1024 * 1024));
+    // A script travels as one argument, which holds at most 128 KiB.
+    let huge = format!("\"# {}\"", "x".repeat(200 * 1024));
     ws.write(
         "b.json",
         bundle(&[&GOOD_RUNBOOK.replace("\"touch /dev/null\"", &huge)]),
@@ -574,7 +575,17 @@ fn links_devices_fifos_and_huge_files_are_refused_before_reading() {
         &["--runbooks", "b.json"],
         &[
             "field `runbooks[0].remediate_script`",
-            "a script is at most 1048576 bytes",
+            "a script is at most 130048 bytes",
         ],
+    );
+    let ws = Workspace::new();
+    ws.runbook("T-001")
+        .probe(MARKER_PROBE)
+        .remediate(&format!("# {}\n", "x".repeat(200 * 1024)))
+        .create();
+    assert_rejected(
+        &ws,
+        &["--runbooks", "runbooks"],
+        &["remediate.sh: is 204803 bytes: a script is at most 130048 bytes"],
     );
 }
