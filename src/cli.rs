@@ -444,11 +444,12 @@ fn run(args: RunArgs) -> Result<i32, CliError> {
         },
         today: chrono::Local::now().date_naive(),
     };
-    let cancel = cancellation()?;
+    let cancel = supervise()?;
     let mut console = Console::new(options.mode(), targets.len() > 1);
     let report = runner::run(&suite, &targets, &options, &cancel, |event| {
         console.event(event)
     });
+    target::descendants::reap_exited();
     console.summary(&report);
     write_reports(
         &report,
@@ -459,10 +460,18 @@ fn run(args: RunArgs) -> Result<i32, CliError> {
     Ok(exit_status(&report))
 }
 
-fn cancellation() -> Result<Cancel, CliError> {
+/// Takes charge of the processes a run starts: signals cancel the run
+/// (see `cancel`), and comply becomes the subreaper of what steps leave
+/// behind (see `target::descendants`).
+fn supervise() -> Result<Cancel, CliError> {
     let cancel = Cancel::new();
     cancel.on_signals().map_err(|error| {
         CliError::Environment(format!("cannot install signal handlers: {error}"))
+    })?;
+    target::descendants::become_subreaper().map_err(|error| {
+        CliError::Environment(format!(
+            "cannot become the subreaper of step processes: {error}"
+        ))
     })?;
     Ok(cancel)
 }
@@ -483,11 +492,12 @@ fn gate(args: GateArgs) -> Result<i32, CliError> {
             output_limit: args.output_limit,
         },
     };
-    let cancel = cancellation()?;
+    let cancel = supervise()?;
     let mut console = Console::new(Mode::Gate, true);
     let report = crate::gate::run(&suite, &fixtures, &engine, &options, &cancel, |event| {
         console.event(event)
     });
+    target::descendants::reap_exited();
     console.summary(&report);
     write_reports(
         &report,

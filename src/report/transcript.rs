@@ -51,7 +51,7 @@ fn render_step(out: &mut String, step: &StepRecord) {
             if output.leaked {
                 let _ = writeln!(
                     out,
-                    "note: a background process kept the output open after the step exited; comply killed the step's process group"
+                    "note: the step left processes running after it exited (in the background, nohup or setsid); comply killed them"
                 );
             }
             render_stream(out, "stdout", &output.stdout);

@@ -2,6 +2,7 @@
 //! `sh` itself, `docker exec -i … sh`, `ssh … sh` — that reads the script on
 //! standard input, so the process handling in [`process`] serves them all.
 
+pub mod descendants;
 pub mod docker;
 pub mod local;
 pub mod process;

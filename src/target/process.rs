@@ -8,15 +8,16 @@
 
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
-use std::process::{Command, ExitStatus, Stdio};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use process_wrap::std::{ChildWrapper, CommandWrap, ProcessGroup};
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
 use rustix::process::{Pid, PidfdFlags, pidfd_open};
 
 use super::TargetError;
+use super::descendants::{self, STEP_ID_VAR};
 use crate::cancel::Cancel;
 
 /// What a step printed on one stream, up to the cap.
@@ -109,15 +110,13 @@ enum Stop {
 }
 
 pub fn run(
-    command: Command,
+    mut command: Command,
     stdin: Vec<u8>,
     limits: Limits,
     cancel: &Cancel,
 ) -> Result<StepOutput, TargetError> {
     let program = command.get_program().to_string_lossy().into_owned();
-    let mut command = CommandWrap::from(command);
     command
-        .command_mut()
         .stdin(if stdin.is_empty() {
             Stdio::null()
         } else {
@@ -129,22 +128,37 @@ pub fn run(
     // then stops the step itself), and the whole tree can be signalled at
     // once. A group rather than a session keeps the spawn on posix_spawn
     // (vfork), which costs a fraction of a fork of comply.
-    command.wrap(ProcessGroup::leader());
+    command.process_group(0);
+    // Inherited by everything the step starts, so what escapes the group
+    // (`setsid`) is still known as the step's (see `descendants`).
+    let step_id = descendants::new_step_id();
+    command.env(STEP_ID_VAR, &step_id);
     let start = Instant::now();
     let mut child = command
         .spawn()
         .map_err(|error| TargetError(format!("cannot start `{program}`: {error}")))?;
-    Step::new(child.as_mut(), stdin, limits, start)
-        .and_then(|step| step.drive(cancel))
-        .map_err(|error| {
-            let _ = child.signal(rustix::process::Signal::KILL.as_raw());
+    let group = Pid::from_child(&child);
+    let result = Step::new(&mut child, group, &step_id, stdin, limits, start)
+        .and_then(|step| step.drive(cancel));
+    // Nothing the step started outlives it, whatever happened.
+    let leftovers = descendants::kill_leftovers(group, &step_id);
+    match result {
+        Ok(mut output) => {
+            output.leaked |= leftovers;
+            Ok(output)
+        }
+        Err(error) => {
+            let _ = child.kill();
             let _ = child.wait();
-            TargetError(format!("lost track of `{program}`: {error}"))
-        })
+            Err(TargetError(format!("lost track of `{program}`: {error}")))
+        }
+    }
 }
 
 struct Step<'a> {
-    child: &'a mut dyn ChildWrapper,
+    child: &'a mut Child,
+    group: Pid,
+    step_id: &'a str,
     pidfd: Option<OwnedFd>,
     stdin: Option<std::process::ChildStdin>,
     input: Vec<u8>,
@@ -171,18 +185,19 @@ fn set_nonblocking(fd: impl AsFd) -> io::Result<()> {
 
 impl<'a> Step<'a> {
     fn new(
-        child: &'a mut dyn ChildWrapper,
+        child: &'a mut Child,
+        group: Pid,
+        step_id: &'a str,
         input: Vec<u8>,
         limits: Limits,
         start: Instant,
     ) -> io::Result<Self> {
-        let pid = Pid::from_raw(child.id() as i32).expect("a child's pid is positive");
         // Without a pidfd (kernels before 5.3) the loop falls back to
         // checking on the child every few milliseconds.
-        let pidfd = pidfd_open(pid, PidfdFlags::empty()).ok();
-        let stdin = child.stdin().take();
-        let stdout = child.stdout().take();
-        let stderr = child.stderr().take();
+        let pidfd = pidfd_open(group, PidfdFlags::empty()).ok();
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
         for fd in [
             stdin.as_ref().map(|p| p.as_fd()),
             stdout.as_ref().map(|p| p.as_fd()),
@@ -195,6 +210,8 @@ impl<'a> Step<'a> {
         }
         Ok(Step {
             child,
+            group,
+            step_id,
             pidfd,
             stdin,
             input,
@@ -261,7 +278,9 @@ impl<'a> Step<'a> {
             }
             if !self.leaked {
                 self.leaked = true;
+                // The group, and what left it carrying the step's id.
                 self.signal(rustix::process::Signal::KILL);
+                self.kill_escaped();
                 return now + LEAK_TIMEOUT;
             }
             if now >= leak_deadline + LEAK_TIMEOUT {
@@ -288,7 +307,12 @@ impl<'a> Step<'a> {
                 None => return deadline,
             }
         }
-        let kill_at = self.kill_at.expect("set with stop");
+        // A second interrupt means now: no more grace for a TERM-ignoring step.
+        let kill_at = if cancel.is_urgent() {
+            now
+        } else {
+            self.kill_at.expect("set with stop")
+        };
         if now >= kill_at && !self.killed {
             self.killed = true;
             self.signal(rustix::process::Signal::KILL);
@@ -299,7 +323,12 @@ impl<'a> Step<'a> {
     /// Signals the step's whole process group. The group may already be
     /// gone, which is what we wanted anyway.
     fn signal(&mut self, signal: rustix::process::Signal) {
-        let _ = self.child.signal(signal.as_raw());
+        let _ = rustix::process::kill_process_group(self.group, signal);
+    }
+
+    /// Kills what left the group (`setsid`) while holding the step's pipes.
+    fn kill_escaped(&mut self) {
+        descendants::kill_leftovers(self.group, self.step_id);
     }
 
     fn wait_for_io(&mut self, timeout: Duration) -> io::Result<()> {
@@ -468,6 +497,33 @@ mod tests {
         assert!(output.leaked);
         assert_eq!(output.stdout.bytes, b"done\n");
         assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    /// Whether a process whose command line contains `marker` is running.
+    fn running(marker: &str) -> bool {
+        std::process::Command::new("pgrep")
+            .args(["-f", marker])
+            .output()
+            .is_ok_and(|out| !out.stdout.is_empty())
+    }
+
+    #[test]
+    fn nothing_a_step_starts_outlives_it() {
+        descendants::become_subreaper().unwrap();
+        for (script, marker) in [
+            ("sleep 987611 >/dev/null 2>&1 &", "sleep 987611"),
+            ("( sleep 987612 >/dev/null 2>&1 & )", "sleep 987612"),
+            ("nohup sleep 987613 >/dev/null 2>&1 &", "sleep 987613"),
+            ("setsid sleep 987614 >/dev/null 2>&1 &", "sleep 987614"),
+            ("( setsid sleep 987615 & ) ; echo held", "sleep 987615"),
+        ] {
+            let output = sh(&format!("{script}\nsleep 0.2; exit 0"), 10_000);
+            assert_eq!(output.exit, Exit::Code(0), "{script}");
+            assert!(output.leaked, "{script}: the leftover is reported");
+            assert!(!running(marker), "{script}: left running");
+        }
+        let clean = sh("sleep 0.01 & wait; echo done", 10_000);
+        assert!(!clean.leaked, "a child the step waited for is no leak");
     }
 
     #[test]

@@ -16,19 +16,7 @@ pub const CLIENT_MARGIN: Duration = Duration::from_secs(5);
 /// Exit statuses of GNU and busybox `timeout` when the limit was reached.
 const TIMEOUT_EXITS: [i32; 2] = [124, 137];
 
-/// The environment variable that names a step on the far side.
-pub const STEP_ID_VAR: &str = "COMPLY_STEP_ID";
-
-/// A step id unique across comply processes and steps.
-pub fn new_step_id() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "comply-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    )
-}
+pub use super::descendants::{STEP_ID_VAR, new_step_id};
 
 /// `sh -c KILL_STEP sh ID`: kills every process whose environment carries
 /// the step id.

@@ -78,7 +78,7 @@ fn hostile_output_still_gives_well_formed_reports_in_bounded_time() {
     assert_eq!(leak.element, "pass", "the main process exited 0");
     assert!(
         leak.system_out
-            .contains("a background process kept the output open")
+            .contains("the step left processes running after it exited")
     );
 
     assert_eq!(junit.case("H-HANG").outcome(), "timeout");
@@ -97,24 +97,107 @@ fn hostile_output_still_gives_well_formed_reports_in_bounded_time() {
     );
 }
 
-#[test]
-fn no_step_process_outlives_the_run() {
-    let ws = Workspace::new();
-    // An unusual duration marks the background child for pgrep.
-    let marker = "sleep 987654";
-    ws.runbook("H-ORPHAN")
-        .probe(&format!("{marker} &\nsleep 1000\n"))
-        .create();
-    ws.run().args(["--timeout", "1"]).assert().code(3);
-    std::thread::sleep(Duration::from_millis(200));
-    let survivors = std::process::Command::new("pgrep")
+/// Whether a process whose command line contains `marker` is running.
+fn running(marker: &str) -> bool {
+    let found = std::process::Command::new("pgrep")
         .args(["-f", marker])
         .output()
         .unwrap();
+    !found.stdout.is_empty()
+}
+
+#[test]
+fn no_step_process_outlives_the_run() {
+    let ws = Workspace::new();
+    // Unusual durations mark each background child for pgrep.
+    ws.runbook("H-ORPHAN")
+        .probe("sleep 987654 &\nsleep 1000\n")
+        .create();
+    ws.runbook("H-SUBSHELL")
+        .probe("( sleep 987656 >/dev/null 2>&1 & )\nexit 0\n")
+        .create();
+    ws.runbook("H-NOHUP")
+        .probe("nohup sleep 987657 >/dev/null 2>&1 &\nexit 0\n")
+        .create();
+    ws.runbook("H-SETSID")
+        .probe("setsid sleep 987658 >/dev/null 2>&1 &\nsleep 0.2\nexit 0\n")
+        .create();
+    ws.run().args(["--timeout", "1"]).assert().code(3);
+    for marker in [
+        "sleep 987654",
+        "sleep 987656",
+        "sleep 987657",
+        "sleep 987658",
+    ] {
+        assert!(!running(marker), "left running: {marker}");
+    }
+    let junit = ws.junit();
+    assert_eq!(junit.case("H-ORPHAN").outcome(), "timeout");
+    for passing in ["H-SUBSHELL", "H-NOHUP", "H-SETSID"] {
+        let case = junit.case(passing);
+        assert_eq!(case.outcome(), "compliant", "{passing}: the probe exited 0");
+        assert!(
+            case.system_out
+                .contains("the step left processes running after it exited"),
+            "{passing}: the leftover is reported"
+        );
+    }
+}
+
+/// A second Ctrl-C (or SIGTERM, or SIGHUP) kills a step that ignores
+/// SIGTERM at once and still writes the report; SIGHUP alone is treated
+/// like SIGTERM.
+#[rstest::rstest]
+#[case::double_interrupt(&["INT", "INT"])]
+#[case::hangup(&["HUP"])]
+fn signals_stop_the_run_and_the_report_is_still_written(#[case] signals: &[&str]) {
+    let ws = Workspace::new();
+    ws.runbook("H-DONE").probe("exit 0\n").create();
+    ws.runbook("H-STUBBORN")
+        .probe("trap '' TERM INT HUP\nwhile :; do sleep 987659; done\n")
+        .create();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("comply"))
+        .current_dir(ws.path())
+        .env("NO_COLOR", "1")
+        .args([
+            "run",
+            "--runbooks",
+            "runbooks",
+            "--junit",
+            "report.xml",
+            "--json",
+            "report.json",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !running("sleep 987659") {
+        assert!(Instant::now() < deadline, "the stubborn step never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let started = Instant::now();
+    for signal in signals {
+        std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
     assert!(
-        survivors.stdout.is_empty(),
-        "left running: {}",
-        String::from_utf8_lossy(&survivors.stdout)
+        started.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
+    let junit = ws.junit();
+    assert_eq!(junit.case("H-DONE").outcome(), "compliant");
+    assert_eq!(junit.case("H-STUBBORN").outcome(), "interrupted");
+    assert!(
+        !running("sleep 987659"),
+        "the stubborn step was left running"
     );
 }
 
