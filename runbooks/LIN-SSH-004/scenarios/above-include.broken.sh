@@ -1,0 +1,7 @@
+# fixtures: debian12-systemd
+# PermitEmptyPasswords yes above the Include line of sshd_config: sshd keeps
+# the first value, so it wins over every drop-in in sshd_config.d.
+set -eu
+sed -i '1i PermitEmptyPasswords yes' /etc/ssh/sshd_config
+systemctl reload sshd
+sshd -T | grep -qx 'permitemptypasswords yes'
