@@ -5,14 +5,33 @@
 # lives in memory (tmpfs).
 # Not applicable in a container: its file systems (overlay, bind mounts)
 # are the host's storage, whose encryption must be checked on the host.
+# A container is what systemd-detect-virt --container says, except that
+# its answers "docker" and "podman" may come from the marker files alone
+# (it falls back to /.dockerenv and /run/.containerenv, which can be left
+# on a real host, e.g. by a copied image): those need the kernel's
+# evidence as well, a PID namespace (no kthreadd as PID 2) or an overlay
+# root (/proc/self/mountinfo). Without systemd-detect-virt: a marker
+# (those files, container= in PID 1's environment) and that evidence.
 # No automatic fix (L3): encrypting a volume means moving its data and
 # deciding on keys; a person does that.
 PATH=$PATH:/usr/sbin:/sbin
 paths=${COMPLY_INPUT_ENCRYPTED_MOUNT_POINTS:-}
 [ -n "$paths" ] || { echo "input encrypted_mount_points is empty" >&2; exit 2; }
+kernel_says_container() {
+  [ "$(cat /proc/2/comm 2>/dev/null)" != kthreadd ] ||
+    awk '$5 == "/" { root = $0 } END { sub(/.* - /, "", root); split(root, f, " "); exit !(f[1] ~ /^(overlay|fuse-overlayfs|aufs)$/) }' /proc/self/mountinfo 2>/dev/null
+}
 in_container() {
-  { command -v systemd-detect-virt >/dev/null 2>&1 && systemd-detect-virt --container --quiet; } ||
-    [ -e /.dockerenv ] || [ -e /run/.containerenv ]
+  if command -v systemd-detect-virt >/dev/null 2>&1; then
+    virt=$(systemd-detect-virt --container 2>/dev/null) || return 1
+    case "$virt" in
+      docker | podman) kernel_says_container ;;
+      *) return 0 ;;
+    esac
+  else
+    { [ -e /.dockerenv ] || [ -e /run/.containerenv ] || tr '\0' '\n' </proc/1/environ 2>/dev/null | grep -q '^container=.'; } &&
+      kernel_says_container
+  fi
 }
 command -v findmnt >/dev/null 2>&1 && command -v lsblk >/dev/null 2>&1 || { echo "findmnt and lsblk (util-linux) are needed" >&2; exit 2; }
 if in_container; then

@@ -2,7 +2,13 @@
 # default on; /etc/nftables.conf is generated from it). A module forces it
 # on with exactly the approved ports, configuration.nix imports it, and the
 # switch reloads the rules. (services.openssh opens its own port 22 unless
-# services.openssh.openFirewall = false.)
+# services.openssh.openFirewall = false.) The switch reloads the firewall
+# only when its generated rules changed, so rules added at run time (by
+# hand, by extraCommands of an earlier generation, by another tool) would
+# stay: the firewall service is restarted afterwards, so the kernel holds
+# exactly the configuration's rules (firewall.service for the iptables
+# firewall, else nftables.service, whose ruleset starts with
+# `flush ruleset`).
 set -eu
 tcp_allowed=${COMPLY_INPUT_FIREWALL_ALLOWED_TCP_PORTS-}
 udp_allowed=${COMPLY_INPUT_FIREWALL_ALLOWED_UDP_PORTS-}
@@ -25,3 +31,8 @@ if ! grep -q './comply/LIN-FW-001.nix' "$config"; then
   sed -i 's|imports = \[|imports = [ ./comply/LIN-FW-001.nix|' "$config"
 fi
 nixos-rebuild switch
+if systemctl cat firewall.service >/dev/null 2>&1; then
+  systemctl restart firewall.service
+else
+  systemctl restart nftables.service
+fi

@@ -1,11 +1,16 @@
 # Compliant when, for every PAM service in login_pam_services that exists,
 # the effective auth stack (includes expanded) runs `pam_faillock.so
-# preauth` before pam_unix and `pam_faillock.so authfail` after it, the
-# account stack runs pam_faillock.so, and each of those faillock lines locks
+# preauth` before pam_unix with a control that ends the log-in when it
+# refuses a locked account (requisite, required, [auth_err=die/bad]; not
+# optional or sufficient, which let a locked account log in), reaches
+# `pam_faillock.so authfail` after pam_unix when the password is wrong (no
+# requisite pam_deny.so or other stop in between), the account stack runs
+# pam_faillock.so, and each of those faillock lines locks
 # after 1..faillock_deny failures for 0 (until an administrator unlocks) or
 # at least faillock_unlock_time_s seconds. Values come from the module's
-# arguments, else /etc/security/faillock.conf, else pam_faillock's defaults
-# (deny 3, unlock_time 600), as pam_faillock reads them.
+# arguments, else /etc/security/faillock.conf (or the file of its conf=
+# argument), else pam_faillock's defaults (deny 3, unlock_time 600), as
+# pam_faillock reads them.
 deny_max=${COMPLY_INPUT_FAILLOCK_DENY:-}
 unlock_min=${COMPLY_INPUT_FAILLOCK_UNLOCK_TIME_S:-}
 services=${COMPLY_INPUT_LOGIN_PAM_SERVICES:-}
@@ -39,13 +44,62 @@ stack() {
     }
     BEGIN { expand("/etc/pam.d/" ARGV[1], 0); exit }' "$1"
 }
-# faillock.conf's value for KEY (the last one), else DEFAULT.
-conf_value() {
-  v=$(sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p" /etc/security/faillock.conf 2>/dev/null | tail -n 1)
-  echo "${v:-$2}"
+# flow: reads a service's effective auth stack (stack SERVICE auth) and
+# prints "PRE ok|missing|weak CONTROL|bypass CONTROL" — a pam_faillock.so
+# preauth before pam_unix whose control ends the log-in when it refuses a
+# locked account (requisite, required, or [...] with auth_err/default = die
+# or bad), not one that only runs (optional, ignore), and none whose
+# success ends the stack (sufficient, success=done): preauth succeeds for
+# every account that is not locked, so that skips the password — and "FAIL
+# ok|missing|unreachable LINE": a pam_faillock.so authfail after pam_unix
+# that the stack reaches when pam_unix refuses the password (following
+# each control's action; pam_permit succeeds, every other module fails),
+# or the line that ends the stack before it (e.g. requisite pam_deny.so).
+flow() {
+  awk -F '\t' '
+    function act(ctl, ret,    a, m, k, kv, v, d) {
+      if (ctl == "required") return ret == "success" ? "ok" : "bad"
+      if (ctl == "requisite") return ret == "success" ? "ok" : "die"
+      if (ctl == "sufficient") return ret == "success" ? "done" : "ignore"
+      if (ctl == "optional") return "ignore"
+      gsub(/[][]/, "", ctl); m = split(ctl, a, /[ \t]+/); v = ""; d = "bad"
+      for (k = 1; k <= m; k++) { split(a[k], kv, "="); if (kv[1] == ret) v = kv[2]; if (kv[1] == "default") d = kv[2] }
+      return v != "" ? v : d
+    }
+    { ctl[NR] = $1; mod[NR] = $2 }
+    $2 ~ /^pam_unix\.so/ && !unix { unix = NR }
+    END {
+      pre = "missing"
+      for (i = 1; i < (unix ? unix : NR + 1); i++) {
+        if (mod[i] !~ /^pam_faillock\.so/ || mod[i] !~ / preauth( |$)/) continue
+        if (act(ctl[i], "success") == "done") { pre = "bypass " ctl[i]; break }
+        a = act(ctl[i], "auth_err")
+        if (a == "die" || a == "bad") pre = "ok"
+        else if (pre != "ok") pre = "weak " ctl[i]
+      }
+      fail = "missing"
+      for (i = unix + 1; unix && i <= NR; i++) if (mod[i] ~ /^pam_faillock\.so/ && mod[i] ~ / authfail( |$)/) fail = "unreachable"
+      if (fail == "unreachable") {
+        i = unix; ret = "auth_err"
+        while (i <= NR) {
+          if (mod[i] ~ /^pam_faillock\.so/ && mod[i] ~ / authfail( |$)/) { fail = "ok"; break }
+          if (i != unix) ret = mod[i] ~ /^pam_permit\.so/ ? "success" : "auth_err"
+          a = act(ctl[i], ret)
+          if (a == "die" || a == "done") { fail = "unreachable " ctl[i] " " mod[i]; break }
+          i += (a ~ /^[0-9]+$/) ? a + 1 : 1
+        }
+      }
+      print "PRE " pre
+      print "FAIL " fail
+    }'
 }
-conf_deny=$(conf_value deny 3)
-conf_unlock=$(conf_value unlock_time 600)
+# conf_value FILE KEY DEFAULT: the configuration file's value for KEY (the
+# last one), else DEFAULT. pam_faillock reads /etc/security/faillock.conf,
+# or the file its conf= argument names.
+conf_value() {
+  v=$(sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p" "$1" 2>/dev/null | tail -n 1)
+  echo "${v:-$3}"
+}
 # One line per finding ("BAD ..."), per checked service ("CHECKED ...") and
 # per effective faillock setting ("USES deny unlock").
 report=$(
@@ -54,21 +108,30 @@ for service in $services; do
   echo "CHECKED $service"
   auth=$(stack "$service" auth)
   account=$(stack "$service" account)
-  order=$(printf '%s\n' "$auth" | awk -F '\t' '
-    $2 ~ /^pam_faillock\.so/ && $2 ~ / preauth( |$)/ && !pre { pre = NR }
-    $2 ~ /^pam_unix\.so/ && !unix { unix = NR }
-    $2 ~ /^pam_faillock\.so/ && $2 ~ / authfail( |$)/ && unix && !fail { fail = NR }
-    END { print (pre && unix && pre < unix ? "pre" : "") (fail ? " fail" : "") }')
-  if [ "$order" != "pre fail" ]; then
+  checks=$(printf '%s\n' "$auth" | flow)
+  pre=$(printf '%s\n' "$checks" | sed -n 's/^PRE //p')
+  fail=$(printf '%s\n' "$checks" | sed -n 's/^FAIL //p')
+  if [ "$pre" = missing ] || [ "$fail" = missing ]; then
     echo "BAD $service: its auth stack does not run pam_faillock.so preauth before pam_unix and authfail after it: failed log-ins are not counted"
     continue
   fi
+  case "$pre" in
+    bypass\ *) echo "BAD $service: pam_faillock.so preauth runs as '${pre#bypass }': it succeeds for every account that is not locked, and that success ends the auth stack before pam_unix asks for a password" ;;
+    weak\ *) echo "BAD $service: pam_faillock.so preauth runs as '${pre#weak }', so its refusal of a locked account is ignored and the account can still log in (requisite, required or [auth_err=die] needed)" ;;
+  esac
+  case "$fail" in
+    unreachable\ *) echo "BAD $service: when pam_unix refuses a password, '${fail#unreachable }' ends the auth stack before pam_faillock.so authfail: failed log-ins are never counted" ;;
+  esac
   if ! printf '%s\n' "$account" | grep -q '	pam_faillock\.so'; then
     echo "BAD $service: its account stack does not run pam_faillock.so: a locked account is not refused"
   fi
   for args in $(printf '%s\n' "$auth" | awk -F '\t' '$2 ~ /^pam_faillock\.so/ { a = $2; sub(/^[^ ]*/, "", a); gsub(/ /, ",", a); print "x" a }'); do
-    deny=$conf_deny
-    unlock=$conf_unlock
+    file=/etc/security/faillock.conf
+    for arg in $(printf '%s\n' "$args" | tr ',' ' '); do
+      case $arg in conf=*) file=${arg#conf=} ;; esac
+    done
+    deny=$(conf_value "$file" deny 3)
+    unlock=$(conf_value "$file" unlock_time 600)
     for arg in $(printf '%s\n' "$args" | tr ',' ' '); do
       case $arg in
         deny=*) deny=${arg#deny=} ;;

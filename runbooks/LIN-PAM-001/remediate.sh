@@ -1,10 +1,18 @@
-# Debian/Ubuntu: when a service's stack lacks pam_faillock, two
-# pam-auth-update profiles (the layout CIS recommends for Debian) add
-# `requisite pam_faillock.so preauth` before pam_unix, `[default=die]
-# pam_faillock.so authfail` after it, and `required pam_faillock.so` to the
-# account stack of the common-* files every log-in service includes. Then
+# Debian/Ubuntu: when a service's stack lacks a working pam_faillock,
+# pam-auth-update profiles (the layout CIS recommends for Debian) add what
+# is missing to the common-* files every log-in service includes:
+# comply-faillock-notify `requisite pam_faillock.so preauth` before
+# pam_unix and `required pam_faillock.so` to the account stack (when no
+# preauth stops a locked account, e.g. one that runs as optional, or the
+# account line is missing; a second preauth line is harmless, it only
+# reads the tally), comply-faillock `[default=die] pam_faillock.so
+# authfail` right after pam_unix (only when no authfail is reached after a
+# wrong password: two reachable authfail lines would count each failure
+# twice). Only the profiles needed are written: pam-auth-update enables
+# any "Default: yes" profile it finds when a package runs it. Then
 # deny and unlock_time go into /etc/security/faillock.conf (which has no
-# drop-in directory) when the values there are out of bounds. A module
+# drop-in directory), and into any file a pam_faillock line names with
+# conf=, when the values there are out of bounds. A module
 # argument that overrides them with a wrong value is left to a person.
 set -eu
 deny_max=${COMPLY_INPUT_FAILLOCK_DENY:-}
@@ -38,20 +46,97 @@ stack() {
     }
     BEGIN { expand("/etc/pam.d/" ARGV[1], 0); exit }' "$1"
 }
-stack_ok() {
-  [ "$(stack "$1" auth | awk -F '\t' '
-    $2 ~ /^pam_faillock\.so/ && $2 ~ / preauth( |$)/ && !pre { pre = NR }
+# flow: reads a service's effective auth stack (stack SERVICE auth) and
+# prints "PRE ok|missing|weak CONTROL|bypass CONTROL" — a pam_faillock.so
+# preauth before pam_unix whose control ends the log-in when it refuses a
+# locked account (requisite, required, or [...] with auth_err/default = die
+# or bad), not one that only runs (optional, ignore), and none whose
+# success ends the stack (sufficient, success=done): preauth succeeds for
+# every account that is not locked, so that skips the password — and "FAIL
+# ok|missing|unreachable LINE": a pam_faillock.so authfail after pam_unix
+# that the stack reaches when pam_unix refuses the password (following
+# each control's action; pam_permit succeeds, every other module fails),
+# or the line that ends the stack before it (e.g. requisite pam_deny.so).
+flow() {
+  awk -F '\t' '
+    function act(ctl, ret,    a, m, k, kv, v, d) {
+      if (ctl == "required") return ret == "success" ? "ok" : "bad"
+      if (ctl == "requisite") return ret == "success" ? "ok" : "die"
+      if (ctl == "sufficient") return ret == "success" ? "done" : "ignore"
+      if (ctl == "optional") return "ignore"
+      gsub(/[][]/, "", ctl); m = split(ctl, a, /[ \t]+/); v = ""; d = "bad"
+      for (k = 1; k <= m; k++) { split(a[k], kv, "="); if (kv[1] == ret) v = kv[2]; if (kv[1] == "default") d = kv[2] }
+      return v != "" ? v : d
+    }
+    { ctl[NR] = $1; mod[NR] = $2 }
     $2 ~ /^pam_unix\.so/ && !unix { unix = NR }
-    $2 ~ /^pam_faillock\.so/ && $2 ~ / authfail( |$)/ && unix && !fail { fail = NR }
-    END { print (pre && unix && pre < unix && fail) ? "ok" : "no" }')" = ok ] &&
-    stack "$1" account | grep -q '	pam_faillock\.so'
+    END {
+      pre = "missing"
+      for (i = 1; i < (unix ? unix : NR + 1); i++) {
+        if (mod[i] !~ /^pam_faillock\.so/ || mod[i] !~ / preauth( |$)/) continue
+        if (act(ctl[i], "success") == "done") { pre = "bypass " ctl[i]; break }
+        a = act(ctl[i], "auth_err")
+        if (a == "die" || a == "bad") pre = "ok"
+        else if (pre != "ok") pre = "weak " ctl[i]
+      }
+      fail = "missing"
+      for (i = unix + 1; unix && i <= NR; i++) if (mod[i] ~ /^pam_faillock\.so/ && mod[i] ~ / authfail( |$)/) fail = "unreachable"
+      if (fail == "unreachable") {
+        i = unix; ret = "auth_err"
+        while (i <= NR) {
+          if (mod[i] ~ /^pam_faillock\.so/ && mod[i] ~ / authfail( |$)/) { fail = "ok"; break }
+          if (i != unix) ret = mod[i] ~ /^pam_permit\.so/ ? "success" : "auth_err"
+          a = act(ctl[i], ret)
+          if (a == "die" || a == "done") { fail = "unreachable " ctl[i] " " mod[i]; break }
+          i += (a ~ /^[0-9]+$/) ? a + 1 : 1
+        }
+      }
+      print "PRE " pre
+      print "FAIL " fail
+    }'
 }
-missing=
+# needs SERVICE: "notify" and/or "authfail", the profiles SERVICE lacks.
+needs() {
+  checks=$(stack "$1" auth | flow)
+  printf '%s\n' "$checks" | grep -qx 'PRE ok' && stack "$1" account | grep -q '	pam_faillock\.so' || echo notify
+  printf '%s\n' "$checks" | grep -qx 'FAIL ok' || echo authfail
+}
+# A preauth line whose success ends the stack (sufficient) lets every
+# account that is not locked in without a password: the pam-auth-update
+# profile that adds it is disabled (its file stays); a hand-written one
+# is left to a person.
+bypass=
 for service in $services; do
   [ -e "/etc/pam.d/$service" ] || continue
-  stack_ok "$service" || missing="$missing $service"
+  if stack "$service" auth | flow | grep -q '^PRE bypass'; then bypass="$bypass $service"; fi
+done
+if [ -n "$bypass" ]; then
+  offending=$(for f in /usr/share/pam-configs/*; do
+      [ -f "$f" ] || continue
+      case "${f##*/}" in comply-faillock | comply-faillock-notify) continue ;; esac
+      if awk '/^[A-Za-z-]+:/ { section = $1 } section == "Auth:" && /pam_faillock\.so/ && / preauth/ && ($1 == "sufficient" || /success=done/) { found = 1 } END { exit !found }' "$f"; then
+        echo "${f##*/}"
+      fi
+    done)
+  [ -n "$offending" ] || { echo "the preauth line of pam_faillock ends the auth stack on success (sufficient) for$bypass, and no pam-auth-update profile adds it: fix /etc/pam.d by hand" >&2; exit 1; }
+  # shellcheck disable=SC2086 # one word per profile
+  DEBIAN_FRONTEND=noninteractive pam-auth-update --disable $offending
+  echo "pam-auth-update profiles disabled (their preauth line skipped the password check): $offending"
+fi
+missing=
+profiles=
+for service in $services; do
+  [ -e "/etc/pam.d/$service" ] || continue
+  need=$(needs "$service")
+  [ -z "$need" ] && continue
+  missing="$missing $service"
+  for p in $need; do
+    [ "$p" = notify ] && p=comply-faillock-notify || p=comply-faillock
+    case " $profiles " in *" $p "*) ;; *) profiles="$profiles $p" ;; esac
+  done
 done
 if [ -n "$missing" ]; then
+  case " $profiles " in *" comply-faillock "*)
   cat > /usr/share/pam-configs/comply-faillock <<'PROFILE'
 Name: Lock accounts after repeated failed log-ins (comply LIN-PAM-001)
 Default: yes
@@ -60,6 +145,8 @@ Auth-Type: Primary
 Auth:
 	[default=die]	pam_faillock.so authfail
 PROFILE
+  ;; esac
+  case " $profiles " in *" comply-faillock-notify "*)
   cat > /usr/share/pam-configs/comply-faillock-notify <<'PROFILE'
 Name: Count failed log-ins and refuse locked accounts (comply LIN-PAM-001)
 Default: yes
@@ -71,13 +158,23 @@ Account-Type: Primary
 Account:
 	required	pam_faillock.so
 PROFILE
-  DEBIAN_FRONTEND=noninteractive pam-auth-update --enable comply-faillock comply-faillock-notify
+  ;; esac
+  # shellcheck disable=SC2086 # one word per profile
+  DEBIAN_FRONTEND=noninteractive pam-auth-update --enable $profiles
   for service in $missing; do
-    stack_ok "$service" || { echo "$service still lacks pam_faillock after pam-auth-update (does /etc/pam.d/$service include common-auth and common-account? are they modified by hand?)" >&2; exit 1; }
+    [ -z "$(needs "$service")" ] || { echo "$service still lacks a working pam_faillock after pam-auth-update (does /etc/pam.d/$service include common-auth and common-account? are they modified by hand?)" >&2; exit 1; }
   done
-  echo "pam_faillock added to the common-auth and common-account stacks (for$missing)"
+  echo "pam-auth-update profiles enabled:$profiles (for$missing)"
 fi
-conf=/etc/security/faillock.conf
+# The configuration files in use: faillock.conf and those named by a conf=
+# argument of a pam_faillock line.
+confs=$(
+  echo /etc/security/faillock.conf
+  for service in $services; do
+    [ -e "/etc/pam.d/$service" ] || continue
+    stack "$service" auth | awk -F '\t' '$2 ~ /^pam_faillock\.so/ { n = split($2, a, " "); for (i = 2; i <= n; i++) if (a[i] ~ /^conf=/) print substr(a[i], 6) }'
+  done | sort -u
+)
 conf_value() {
   v=$(sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p" "$conf" 2>/dev/null | tail -n 1)
   echo "${v:-$2}"
@@ -90,17 +187,19 @@ set_conf() {
   fi
   echo "$conf: $1 = $2"
 }
-deny=$(conf_value deny 3)
-case "$deny" in
-  '' | *[!0-9]* | 0) set_conf deny "$deny_max" ;;
-  *) [ "$deny" -le "$deny_max" ] || set_conf deny "$deny_max" ;;
-esac
-unlock=$(conf_value unlock_time 600)
-case "$unlock" in
-  0 | never) ;;
-  '' | *[!0-9]*) set_conf unlock_time "$unlock_min" ;;
-  *) [ "$unlock" -ge "$unlock_min" ] || set_conf unlock_time "$unlock_min" ;;
-esac
+for conf in $confs; do
+  deny=$(conf_value deny 3)
+  case "$deny" in
+    '' | *[!0-9]* | 0) set_conf deny "$deny_max" ;;
+    *) [ "$deny" -le "$deny_max" ] || set_conf deny "$deny_max" ;;
+  esac
+  unlock=$(conf_value unlock_time 600)
+  case "$unlock" in
+    0 | never) ;;
+    '' | *[!0-9]*) set_conf unlock_time "$unlock_min" ;;
+    *) [ "$unlock" -ge "$unlock_min" ] || set_conf unlock_time "$unlock_min" ;;
+  esac
+done
 # Module arguments override the file: a wrong one there needs a person.
 bad=$(for service in $services; do
   [ -e "/etc/pam.d/$service" ] || continue
@@ -114,7 +213,7 @@ bad=$(for service in $services; do
     }'
 done | sort -u)
 if [ -n "$bad" ]; then
-  echo "pam_faillock lines whose own deny/unlock_time arguments override $conf with a value out of bounds; fix them by hand:" >&2
+  echo "pam_faillock lines whose own deny/unlock_time arguments override the configuration file with a value out of bounds; fix them by hand:" >&2
   printf '%s\n' "$bad" >&2
   exit 1
 fi

@@ -31,9 +31,22 @@ if (TMOUT=$max) 2>/dev/null; then
 fi
 SH
 chmod 0644 "$ours"
-value=$(env -i HOME=/nonexistent PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb bash -l -c 'printf "%s" "${TMOUT-unset}"' 2>/dev/null) || value=
-if [ "$value" != "$max" ]; then
-  echo "login shells still get TMOUT='$value': a startup file makes it read-only with another value before $ours runs:" >&2
-  grep -n TMOUT /etc/profile /etc/bash.bashrc /etc/profile.d/*.sh >&2 || true
-  exit 1
-fi
+# What an interactive login shell now gets, for root and an unprivileged
+# user (as the probe sees it).
+shell=$(command -v bash) || shell=/bin/sh
+for who in root nobody; do
+  if [ "$who" = root ]; then
+    # shellcheck disable=SC2016 # expanded by the login shell
+    value=$(env -i HOME=/nonexistent PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb "$shell" -l -i -c 'printf "COMPLY-TMOUT=%s\n" "${TMOUT-unset}"' </dev/null 2>/dev/null | sed -n 's/^COMPLY-TMOUT=//p' | tail -n 1)
+  elif command -v setpriv >/dev/null 2>&1; then
+    # shellcheck disable=SC2016 # expanded by the login shell
+    value=$(env -i HOME=/nonexistent PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb setpriv --reuid=65534 --regid=65534 --clear-groups "$shell" -l -i -c 'printf "COMPLY-TMOUT=%s\n" "${TMOUT-unset}"' </dev/null 2>/dev/null | sed -n 's/^COMPLY-TMOUT=//p' | tail -n 1)
+  else
+    continue
+  fi
+  if [ "$value" != "$max" ]; then
+    echo "interactive login shells of $who still get TMOUT='$value': a startup file makes it read-only with another value before $ours runs, or changes it after:" >&2
+    grep -n TMOUT /etc/profile /etc/bash.bashrc /etc/profile.d/*.sh >&2 || true
+    exit 1
+  fi
+done

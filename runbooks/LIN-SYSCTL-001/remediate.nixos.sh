@@ -2,7 +2,9 @@
 # so a module forces kernel.randomize_va_space = 2, configuration.nix
 # imports it, and the switch regenerates the file and re-applies the
 # sysctls (systemd-sysctl; skipped in a container, whose kernel is the
-# host's).
+# host's). A hand-made /etc/sysctl.conf that assigns the key another
+# value (read last by procps' `sysctl --system`) is not NixOS's to change:
+# the remediation then fails and names it.
 set -eu
 module=/etc/nixos/comply/LIN-SYSCTL-001.nix
 config=/etc/nixos/configuration.nix
@@ -16,3 +18,7 @@ if ! grep -q './comply/LIN-SYSCTL-001.nix' "$config"; then
   sed -i 's|imports = \[|imports = [ ./comply/LIN-SYSCTL-001.nix|' "$config"
 fi
 nixos-rebuild switch
+if grep -Es '^[[:space:]]*-?kernel[./]randomize_va_space[[:space:]]*=' /etc/sysctl.conf | grep -Evq '=[[:space:]]*2[[:space:]]*$'; then
+  echo "/etc/sysctl.conf sets kernel.randomize_va_space to another value than 2, and \`sysctl --system\` reads it after the configuration's file: remove that line by hand" >&2
+  exit 1
+fi

@@ -1,4 +1,4 @@
 # fixtures: debian12-systemd
 set -eu
 mkdir -p /etc/security/pwquality.conf.d
-echo 'minlen = 16' > /etc/security/pwquality.conf.d/50-site.conf
+printf 'minlen = 16\nenforce_for_root\n' > /etc/security/pwquality.conf.d/50-site.conf
