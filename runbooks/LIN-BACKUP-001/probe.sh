@@ -65,7 +65,7 @@ $file runs $command, but cron is not running"
   done
 done
 if [ -n "$found" ]; then
-  echo "backups are scheduled: $(printf '%s\n' "$found" | sed '/^$/d' | paste -sd';' - | sed 's/;/; /g')"
+  echo "backups are scheduled: $(printf '%s\n' "$found" | sed '/^$/d' | paste -sd';' - | sed 's/;/; /g') — weak evidence: a schedule whose last run did not fail, not a recent backup that can be restored"
   [ -z "$problems" ] || printf 'also found: %s\n' "$(printf '%s\n' "$problems" | sed '/^$/d' | paste -sd';' - | sed 's/;/; /g')"
   exit 0
 fi

@@ -28,7 +28,7 @@ if command -v aide >/dev/null 2>&1; then
 AIDE is installed but has no baseline database ($db): nothing to compare with (run aideinit)"
   elif { [ "$systemd" = yes ] && systemctl is-enabled --quiet dailyaidecheck.timer 2>/dev/null && systemctl is-active --quiet dailyaidecheck.timer; } ||
        { [ "$systemd" = no ] && [ -x /etc/cron.daily/aide ] && cron_running; }; then
-    echo "AIDE checks the files daily against its database $db"
+    echo "AIDE checks the files daily against its database $db (trusted as found: keep a copy of the baseline off the host)"
     exit 0
   else
     notes="$notes
@@ -48,7 +48,7 @@ debsums: CRON_CHECK=$check but /etc/cron.$check/debsums is missing"
     notes="$notes
 debsums is set to run $check, but cron is not enabled and running"
   else
-    echo "debsums verifies the installed packages' files $check (required: $interval)"
+    echo "debsums verifies the installed packages' files $check (required: $interval) — weak evidence: it compares them with MD5 sums from dpkg's own database, which root can rewrite, and skips changed configuration files; an AIDE baseline checked daily is stronger"
     exit 0
   fi
 else
