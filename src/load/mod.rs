@@ -6,6 +6,7 @@ mod error;
 mod place;
 mod runbooks;
 mod suite;
+pub mod text;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -77,8 +77,16 @@ runbook_struct!(
 
 runbook_struct!(
     /// `runbook.toml` in a runbook directory.
-    RunbookToml {}
+    RunbookToml {
+        /// Shell libraries from the `lib/` directory beside the runbook
+        /// directories, prepended to each of its scripts.
+        #[serde(default)]
+        lib: Vec<String>,
+    }
 );
+
+/// The directory of shared shell code beside runbook directories.
+pub const LIB_DIR: &str = "lib";
 
 fn non_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
     let values = Vec::<T>::deserialize(d)?;
@@ -219,14 +227,14 @@ pub fn load_path(place: &Place) -> Result<Vec<Runbook>, InputError> {
     }
     let mut runbooks = Vec::new();
     for (child, is_dir) in place.children()? {
-        if !is_dir {
+        if !is_dir || child.file_name() == LIB_DIR {
             continue;
         }
         if !child.join("runbook.toml").exists() {
             return Err(InputError::new(
                 child.to_string(),
-                "a directory of runbooks may hold only runbook directories, and this one has \
-                 no `runbook.toml`",
+                "a directory of runbooks may hold only runbook directories and `lib/`, and \
+                 this one has no `runbook.toml`",
             ));
         }
         runbooks.push(load_dir(&child)?);
@@ -235,9 +243,13 @@ pub fn load_path(place: &Place) -> Result<Vec<Runbook>, InputError> {
 }
 
 pub fn load_bundle(place: &Place) -> Result<Vec<Runbook>, InputError> {
-    let file = place.to_string();
     let text = place.read_to_string_up_to(super::place::MAX_BUNDLE_BYTES)?;
-    let bundle: RawBundle = from_json(&file, &text)?;
+    parse_bundle(&place.to_string(), &text)
+}
+
+/// The runbooks of a bundle's text; `file` names it in errors.
+pub fn parse_bundle(file: &str, text: &str) -> Result<Vec<Runbook>, InputError> {
+    let bundle: RawBundle = from_json(file, text)?;
     bundle
         .runbooks
         .into_iter()
@@ -259,7 +271,7 @@ pub fn load_bundle(place: &Place) -> Result<Vec<Runbook>, InputError> {
             };
             let origin = format!("{file}#{}", parts.id);
             parts.finish(origin, |field, message| {
-                InputError::new(&file, message).field(format!("runbooks[{index}].{field}"))
+                InputError::new(file, message).field(format!("runbooks[{index}].{field}"))
             })
         })
         .collect()
@@ -267,6 +279,11 @@ pub fn load_bundle(place: &Place) -> Result<Vec<Runbook>, InputError> {
 
 /// The script roles of a runbook directory and their file stems.
 const SCRIPT_STEMS: [&str; 3] = ["probe", "remediate", "verify"];
+
+/// Checks the text of a `runbook.toml` as `load_dir` reads it.
+pub fn parse_runbook_toml(file: &str, text: &str) -> Result<(), InputError> {
+    from_toml::<RunbookToml>(file, text).map(drop)
+}
 
 pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
     let toml_place = place.join("runbook.toml");
@@ -285,6 +302,7 @@ pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
         .field("id"));
     }
 
+    let libraries = read_libraries(place, &meta.lib, &toml_file)?;
     let mut scripts: HashMap<&str, ScriptSet> = HashMap::new();
     for (child, is_dir) in place.children()? {
         let name = child.file_name();
@@ -319,7 +337,7 @@ pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
             .hint(hint));
         };
         child.check_inside(place)?;
-        let script = Script::new(child.read_to_string()?);
+        let script = Script::new(with_libraries(&child.read_to_string()?, &libraries));
         let set = scripts.entry(role).or_default();
         if platform == "default" {
             set.default = Some(script);
@@ -360,6 +378,49 @@ pub fn load_dir(place: &Place) -> Result<Runbook, InputError> {
         };
         InputError::new(file, message)
     })
+}
+
+/// The text of the libraries a runbook names, in order: plain `*.sh` file
+/// names in the `lib/` directory beside the runbook's own directory.
+fn read_libraries(
+    runbook: &Place,
+    names: &[String],
+    toml_file: &str,
+) -> Result<String, InputError> {
+    let dir = runbook.parent().join(LIB_DIR);
+    let mut text = String::new();
+    for (index, name) in names.iter().enumerate() {
+        let plain = !name.contains('/') && name.ends_with(".sh") && !name.starts_with('.');
+        let library = dir.join(name);
+        if !plain || !library.exists() {
+            return Err(InputError::new(
+                toml_file,
+                format!("`{name}` is not a library: expected the name of a `*.sh` file in `{dir}`"),
+            )
+            .field(format!("lib[{index}]")));
+        }
+        library.check_inside(&dir)?;
+        text.push_str(&library.read_to_string()?);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    Ok(text)
+}
+
+/// A script with the libraries' text put before its first line (after a
+/// `#!` line), so what is hashed, reported and run is exactly what ran.
+fn with_libraries(script: &str, libraries: &str) -> String {
+    if libraries.is_empty() {
+        return script.to_owned();
+    }
+    match script.strip_prefix("#!") {
+        Some(_) => {
+            let (shebang, rest) = script.split_once('\n').unwrap_or((script, ""));
+            format!("{shebang}\n{libraries}{rest}")
+        }
+        None => format!("{libraries}{script}"),
+    }
 }
 
 /// The scenarios of the runbook directory `runbook`.

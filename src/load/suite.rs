@@ -113,8 +113,14 @@ impl SuiteSpec {
 }
 
 pub fn read(place: &Place) -> Result<SuiteSpec, InputError> {
+    parse(place, &place.read_to_string()?)
+}
+
+/// The suite in `text`, read from `place` (which relative runbook paths
+/// are resolved against).
+pub fn parse(place: &Place, text: &str) -> Result<SuiteSpec, InputError> {
     let file = place.to_string();
-    let text = place.read_to_string()?;
+    let text = text.to_owned();
     let raw: RawSuite = from_toml(&file, &text)?;
     let base = place.parent();
 

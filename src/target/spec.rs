@@ -80,7 +80,11 @@ fn container_name(name: &str) -> Result<&str, String> {
 /// bare `[USER@]HOST[:PORT]` is an ssh target. Every line is parsed here,
 /// so a bad one is reported at its line and column.
 pub fn read_inventory(place: &Place) -> Result<Vec<String>, InputError> {
-    let text = place.read_to_string()?;
+    parse_inventory(&place.to_string(), &place.read_to_string()?)
+}
+
+/// The targets of an inventory's text; `file` names it in errors.
+pub fn parse_inventory(file: &str, text: &str) -> Result<Vec<String>, InputError> {
     let mut specs = Vec::new();
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
@@ -92,8 +96,7 @@ pub fn read_inventory(place: &Place) -> Result<Vec<String>, InputError> {
             continue;
         }
         let column_offset = start + (content.len() - content.trim_start().len());
-        let error =
-            |message: String| InputError::new(place.to_string(), message).at(&text, column_offset);
+        let error = |message: String| InputError::new(file, message).at(text, column_offset);
         if line.contains(char::is_whitespace) {
             return Err(error(format!(
                 "`{}`: one target per line",

@@ -60,7 +60,6 @@ fn junit_carries_suite_and_case_properties() {
             "164.308(a)(5)(ii)(B) LIN-B-002: Runbook LIN-B-002 keeps the host compliant",
             "164.310(a)(2)(iii) NET-C-003: Runbook NET-C-003 keeps the host compliant",
         ]
-        .map(|n| n.replace("NET.C", "NET-C"))
     );
 
     let failing = junit.case("LIN-B-002");
@@ -284,4 +283,46 @@ fn evidence_holds_what_ran_and_a_manifest_that_checks_it() {
         .get_output()
         .clone();
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not empty"));
+}
+
+/// Shared shell code (`lib = [...]` → `runbooks/lib/*.sh`) is part of each
+/// script before hashing: the hash, the evidence and the bundle all show
+/// exactly what ran.
+#[test]
+fn libraries_are_part_of_the_script_that_ran() {
+    let ws = Workspace::new();
+    let library = "greet() { echo \"hello from $1\"; }\n";
+    ws.write("runbooks/lib/greet.sh", library);
+    ws.runbook("LIN-L-001")
+        .toml("lib = [\"greet.sh\"]")
+        .probe("greet probe\nexit 1\n")
+        .create();
+    ws.run().args(["--evidence", "evidence"]).assert().code(1);
+    let expanded = format!("{library}greet probe\nexit 1\n");
+    let case = ws.junit().case("LIN-L-001").clone();
+    assert!(
+        case.system_out.contains("hello from probe"),
+        "{}",
+        case.system_out
+    );
+    assert_eq!(case.properties["comply.probe.sha256"], sha256(&expanded));
+    assert_eq!(ws.read("evidence/local/LIN-L-001/01-probe.sh"), expanded);
+
+    ws.comply()
+        .args(["bundle", "runbooks", "-o", "bundle.json"])
+        .assert()
+        .code(0);
+    let bundle: serde_json::Value = serde_json::from_str(&ws.read("bundle.json")).unwrap();
+    assert_eq!(bundle["runbooks"][0]["probe_script"], expanded.as_str());
+
+    // A name that is no file of lib/ is invalid input at its field.
+    ws.runbook("LIN-L-002")
+        .toml("lib = [\"../greet.sh\"]")
+        .create();
+    let output = ws.run().assert().code(2).get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("LIN-L-002/runbook.toml: field `lib[0]`: `../greet.sh` is not a library"),
+        "{stderr}"
+    );
 }
