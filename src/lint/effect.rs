@@ -57,10 +57,16 @@ pub fn check(script: &Script, variant: &str) -> Option<Finding> {
                 .join(", ")
         )
     };
+    let unreached = script
+        .ends_early
+        .map(|line| format!(" (everything after the `exit` on line {line} is never reached)"))
+        .unwrap_or_default();
     Some(finding(
         Check::NoopRunbook,
         script.commands.first().map(|c| c.line),
-        format!("{ran}, which change nothing on the host: it would report success without healing"),
+        format!(
+            "{ran}{unreached}, which change nothing on the host: it would report success without healing"
+        ),
     ))
 }
 

@@ -102,6 +102,9 @@ pub struct Script {
     /// Functions the script defines; calling one runs its body, which is
     /// already among `commands`.
     pub functions: HashSet<String>,
+    /// The line of an unconditional top-level `exit` or `return` followed
+    /// by more code: nothing after it runs, and it is not in `commands`.
+    pub ends_early: Option<usize>,
 }
 
 pub fn analyze(text: &str) -> Script {
@@ -124,7 +127,21 @@ pub fn analyze(text: &str) -> Script {
     };
     walker.collect_variables(root);
     walker.script.has_code = children(root).any(|child| child.kind() != "comment");
-    walker.visit(root);
+    // Top-level statements run in order until an unconditional exit.
+    let mut exit_line = None;
+    for statement in children(root) {
+        if statement.kind() == "comment" {
+            continue;
+        }
+        if let Some(line) = exit_line {
+            walker.script.ends_early = Some(line);
+            break;
+        }
+        walker.visit(statement);
+        if walker.is_exit(statement) {
+            exit_line = Some(line(statement));
+        }
+    }
     walker.script
 }
 
@@ -147,6 +164,15 @@ struct Walker<'a> {
 impl<'a> Walker<'a> {
     fn text(&self, node: Node<'_>) -> &'a str {
         &self.source[node.byte_range()]
+    }
+
+    /// Whether a statement is a plain `exit` or `return` (not part of a
+    /// `&&`/`||` list or a condition, which may not run it).
+    fn is_exit(&self, statement: Node<'_>) -> bool {
+        statement.kind() == "command"
+            && statement
+                .child_by_field_name("name")
+                .is_some_and(|name| matches!(self.text(name), "exit" | "return"))
     }
 
     /// Assignments in document order, so `b="$a/x"` after `a=/etc` resolves.
@@ -451,6 +477,25 @@ mod tests {
         let (program, args) = script.commands[0].program().unwrap();
         assert_eq!(program, "tee");
         assert_eq!(args, words(&["-a", "/etc/x"]).as_slice());
+    }
+
+    #[test]
+    fn code_after_a_top_level_exit_is_not_run() {
+        let script = analyze("echo start\nexit 0\nsystemctl restart foo\n");
+        assert_eq!(script.ends_early, Some(2));
+        let names: Vec<_> = script
+            .commands
+            .iter()
+            .filter_map(|c| c.program())
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["echo", "exit"]);
+        // A conditional exit stops nothing.
+        let script = analyze(
+            "[ -f /x ] || exit 0\nsystemctl restart foo\nif true; then exit 0; fi\ntouch /y\n",
+        );
+        assert_eq!(script.ends_early, None);
+        assert_eq!(script.commands.len(), 6, "test, exit, systemctl, true, exit, touch");
     }
 
     #[test]

@@ -60,6 +60,12 @@ fn the_embedded_suite_has_no_lint_failures() {
     "noop-runbook",
     "remediate:3: only runs `true`"
 )]
+#[case::exit_before_the_work(
+    "",
+    &[("remediate.sh", "echo healing\nexit 0\nsystemctl restart systemd-journald\n")],
+    "noop-runbook",
+    "remediate:1: only runs `echo`, `exit` (everything after the `exit` on line 2 is never reached)"
+)]
 #[case::missing_platform_variant(
     "platforms = [\"debian\", \"nixos\"]",
     &[("remediate.debian.sh", "mkdir -p /etc/x.d\n")],
