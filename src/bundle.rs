@@ -1,4 +1,4 @@
-//! Runbook bundles: the JSON form appliances ship (SPEC §5), written
+//! Runbook bundles: the JSON form appliances ship (README: File formats), written
 //! byte-for-byte deterministically by `comply bundle`.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! The command line (SPEC §6): the only module that knows clap. It turns
+//! The command line (README: Commands and exit codes): the only module that knows clap. It turns
 //! arguments into options, calls the library, and maps results to exit codes.
 
 use std::path::{Path, PathBuf};
@@ -112,8 +112,15 @@ struct GateArgs {
     /// A directory of your own fixtures, besides the embedded ones.
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
-    /// Scenarios run at once, each in its own container (default: twice the
-    /// number of CPUs, since a case spends much of its time waiting on the engine).
+    #[command(flatten)]
+    exec: ExecArgs,
+}
+
+/// How steps run and where reports go: the flags `run` and `gate` share.
+#[derive(Args, Debug)]
+struct ExecArgs {
+    /// Cases run at once (default: the number of CPUs for `run`; twice that
+    /// for `gate`, whose cases mostly wait on the engine).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
     jobs: Option<u64>,
     /// Cap every step's timeout at this many seconds.
@@ -126,6 +133,19 @@ struct GateArgs {
     engine: EngineArgs,
     #[command(flatten)]
     report: ReportArgs,
+}
+
+impl ExecArgs {
+    fn jobs(&self, default: usize) -> usize {
+        self.jobs.map_or(default, |n| n as usize)
+    }
+
+    fn limits(&self) -> StepLimits {
+        StepLimits {
+            timeout_cap: self.timeout.map(Duration::from_secs),
+            output_limit: self.output_limit,
+        }
+    }
 }
 
 /// Where the runbooks come from.
@@ -248,19 +268,8 @@ struct RunArgs {
     /// Also remediate L2 runbooks.
     #[arg(long, value_enum, value_name = "TIER", requires = "remediate")]
     allow_tier: Option<AllowTier>,
-    /// Runbooks probed at once (default: the number of CPUs).
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
-    jobs: Option<u64>,
-    /// Cap every step's timeout at this many seconds.
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=crate::model::MAX_TIMEOUT_S))]
-    timeout: Option<u64>,
-    /// Bytes of stdout and of stderr kept per step; the rest is counted.
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
-    output_limit: usize,
     #[command(flatten)]
-    engine: EngineArgs,
-    #[command(flatten)]
-    report: ReportArgs,
+    exec: ExecArgs,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -395,7 +404,7 @@ fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
         let target: Box<dyn Target> = match TargetSpec::parse(spec).map_err(CliError::Usage)? {
             TargetSpec::Local => Box::new(target::local::Local),
             TargetSpec::Docker(container) => Box::new(target::docker::Docker::new(
-                args.engine.engine(),
+                args.exec.engine.engine(),
                 &container,
             )),
             TargetSpec::Ssh(address) => {
@@ -428,7 +437,7 @@ fn default_jobs() -> usize {
 fn run(args: RunArgs) -> Result<i32, CliError> {
     let suite = args.suite.load_some()?;
     let targets = build_targets(&args)?;
-    let evidence = args.report.prepare()?;
+    let evidence = args.exec.report.prepare()?;
     let options = RunOptions {
         healing: if args.remediate {
             Healing::On {
@@ -437,11 +446,8 @@ fn run(args: RunArgs) -> Result<i32, CliError> {
         } else {
             Healing::Off
         },
-        jobs: args.jobs.map_or_else(default_jobs, |n| n as usize),
-        limits: StepLimits {
-            timeout_cap: args.timeout.map(Duration::from_secs),
-            output_limit: args.output_limit,
-        },
+        jobs: args.exec.jobs(default_jobs()),
+        limits: args.exec.limits(),
         today: chrono::Local::now().date_naive(),
     };
     let cancel = supervise()?;
@@ -449,15 +455,28 @@ fn run(args: RunArgs) -> Result<i32, CliError> {
     let report = runner::run(&suite, &targets, &options, &cancel, |event| {
         console.event(event)
     });
-    target::descendants::reap_exited();
-    console.summary(&report);
-    write_reports(
+    finish(
         &report,
-        &RunMeta::of(&suite),
-        &args.report,
+        &suite,
+        console,
+        &args.exec.report,
         evidence.as_ref(),
-    )?;
-    Ok(exit_status(&report))
+    )
+}
+
+/// After a run or gate: reaps what steps left, prints the summary, writes
+/// the reports and gives the exit status.
+fn finish(
+    report: &RunReport,
+    suite: &crate::model::Suite,
+    mut console: Console,
+    reports: &ReportArgs,
+    evidence: Option<&EvidenceDir>,
+) -> Result<i32, CliError> {
+    target::descendants::reap_exited();
+    console.summary(report);
+    write_reports(report, &RunMeta::of(suite), reports, evidence)?;
+    Ok(exit_status(report))
 }
 
 /// Takes charge of the processes a run starts: signals cancel the run
@@ -479,33 +498,28 @@ fn supervise() -> Result<Cancel, CliError> {
 fn gate(args: GateArgs) -> Result<i32, CliError> {
     let suite = args.suite.load_some()?;
     let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.fixture_names)?;
-    let evidence = args.report.prepare()?;
-    let engine = args.engine.engine();
+    let evidence = args.exec.report.prepare()?;
+    let engine = args.exec.engine.engine();
     engine
         .check()
         .map_err(|error| CliError::Environment(error.to_string()))?;
     build_fixtures(&engine, &fixtures)?;
     let options = GateOptions {
-        jobs: args.jobs.map_or_else(|| 2 * default_jobs(), |n| n as usize),
-        limits: StepLimits {
-            timeout_cap: args.timeout.map(Duration::from_secs),
-            output_limit: args.output_limit,
-        },
+        jobs: args.exec.jobs(2 * default_jobs()),
+        limits: args.exec.limits(),
     };
     let cancel = supervise()?;
     let mut console = Console::new(Mode::Gate, true);
     let report = crate::gate::run(&suite, &fixtures, &engine, &options, &cancel, |event| {
         console.event(event)
     });
-    target::descendants::reap_exited();
-    console.summary(&report);
-    write_reports(
+    finish(
         &report,
-        &RunMeta::of(&suite),
-        &args.report,
+        &suite,
+        console,
+        &args.exec.report,
         evidence.as_ref(),
-    )?;
-    Ok(exit_status(&report))
+    )
 }
 
 /// Builds the images of fixtures that are not built yet.
@@ -607,7 +621,7 @@ fn write_reports(
     Ok(())
 }
 
-/// SPEC §6: interrupted beats failures beats errors.
+/// Interrupted beats failures beats errors.
 fn exit_status(report: &RunReport) -> i32 {
     if report.interrupted {
         return exit_code::INTERRUPTED;

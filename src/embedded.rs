@@ -1,5 +1,5 @@
 //! The suite, runbooks and fixtures compiled into the binary, so `comply run`
-//! and `comply gate` work from any directory (SPEC §5, §6).
+//! and `comply gate` work from any directory (README: File formats).
 //!
 //! Paths are relative to the repository root: `suites/hipaa-linux.toml`,
 //! `runbooks/LIN-LOG-001/probe.sh`, `fixtures/nixos-like/Dockerfile`.

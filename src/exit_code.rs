@@ -1,4 +1,4 @@
-//! comply's exit codes (SPEC §6).
+//! comply's exit codes (README: Commands and exit codes).
 
 /// Every test case passed or was skipped.
 pub const OK: i32 = 0;

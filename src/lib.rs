@@ -1,6 +1,6 @@
 //! comply: a compliance test harness that treats each HIPAA control as a
 //! test case — probe, remediate, re-probe — and fails runbooks that cannot
-//! heal. See the README for the user's view and `SPEC.md` for the contract.
+//! heal. See the README for the user's view and `docs/` for the contract.
 
 pub mod bundle;
 pub mod cancel;

@@ -34,7 +34,7 @@ pub enum Healing {
 }
 
 /// An outcome with the sentence that explains it; the outcome name leads
-/// the JUnit `message` (SPEC §3).
+/// the JUnit `message` (README: Outcomes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     pub outcome: Outcome,
@@ -61,7 +61,7 @@ pub enum Next {
     Done(Verdict),
 }
 
-/// What a probe or verify step's exit means (SPEC §2).
+/// What a probe or verify step's exit means (docs/targets.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProbeResult {
     Compliant,

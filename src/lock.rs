@@ -181,6 +181,14 @@ mod tests {
         TargetLock::acquire_in(dir, "local", &Cancel::new(), |_| {})
     }
 
+    /// `ROOT/NAME`, a new directory with `mode`.
+    fn directory(root: &Path, name: &str, mode: u32) -> std::path::PathBuf {
+        let dir = root.join(name);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
+        dir
+    }
+
     #[test]
     fn creates_a_private_directory_and_a_private_file() {
         let root = tempfile::tempdir().unwrap();
@@ -196,9 +204,7 @@ mod tests {
     #[test]
     fn refuses_a_directory_others_can_enter() {
         let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("comply");
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let dir = directory(root.path(), "comply", 0o1777);
         let error = take(&dir).unwrap_err().to_string();
         assert!(error.contains("closed to others"), "{error}");
     }
@@ -206,9 +212,7 @@ mod tests {
     #[test]
     fn refuses_a_directory_that_is_a_link() {
         let root = tempfile::tempdir().unwrap();
-        let elsewhere = root.path().join("elsewhere");
-        std::fs::create_dir(&elsewhere).unwrap();
-        std::fs::set_permissions(&elsewhere, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let elsewhere = directory(root.path(), "elsewhere", 0o700);
         let dir = root.path().join("comply");
         std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();
         let error = take(&dir).unwrap_err().to_string();
@@ -218,9 +222,7 @@ mod tests {
     #[test]
     fn never_follows_a_planted_link_to_overwrite_its_target() {
         let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("comply");
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let dir = directory(root.path(), "comply", 0o700);
         let victim = root.path().join("victim");
         std::fs::write(&victim, "precious\n").unwrap();
         std::os::unix::fs::symlink(&victim, dir.join("remediate-local.lock")).unwrap();
@@ -235,9 +237,7 @@ mod tests {
             return;
         }
         let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("comply");
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let dir = directory(root.path(), "comply", 0o700);
         let planted = dir.join("remediate-local.lock");
         std::fs::write(&planted, "attacker text\n").unwrap();
         std::os::unix::fs::chown(&planted, Some(65534), Some(65534)).unwrap();

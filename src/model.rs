@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog::{self, Citation, Family};
 
-/// How far a runbook may heal on its own (SPEC §1).
+/// How far a runbook may heal on its own (README: File formats).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 pub enum Tier {
     /// Heals automatically.
@@ -450,7 +450,7 @@ pub enum Expect {
     Refused,
 }
 
-/// A gate scenario (SPEC §5).
+/// A gate scenario (docs/gate.md).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -491,7 +491,7 @@ mod script_text {
     }
 }
 
-/// The default step timeout (SPEC §2).
+/// The default step timeout (docs/targets.md).
 pub const DEFAULT_TIMEOUT_S: u64 = 300;
 /// The longest step timeout a runbook may ask for (one day): bounded so no
 /// deadline arithmetic can overflow, and no step can hold a run for ever.

@@ -1,4 +1,4 @@
-//! The outcome of a test case (SPEC §3) and how each maps onto JUnit.
+//! The outcome of a test case (README: Outcomes) and how each maps onto JUnit.
 
 use std::fmt;
 
@@ -31,7 +31,7 @@ pub enum Outcome {
     Timeout,
     TargetError,
     FixtureError,
-    /// The run was interrupted before the case finished (SPEC §6, exit 130).
+    /// The run was interrupted before the case finished (exit 130).
     Interrupted,
 }
 
@@ -117,7 +117,7 @@ impl Outcome {
         }
     }
 
-    /// The JUnit element, per SPEC §3. In the gate an L3 runbook whose probe
+    /// The JUnit element, per README: Outcomes. In the gate an L3 runbook whose probe
     /// caught the broken scenario is `escalated`, and that is its pass.
     pub fn kind(self, mode: Mode) -> Kind {
         match self {

@@ -1,5 +1,5 @@
 //! Which platform a target is: the `/etc/os-release` `ID`, or `nixos` when
-//! `/etc/NIXOS` exists (SPEC §5). Detection runs as a step on the target
+//! `/etc/NIXOS` exists (docs/targets.md). Detection runs as a step on the target
 //! itself, so local, container and ssh targets are detected the same way.
 
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Does a remediation change anything at all? `empty-runbook` when it is
 //! blank or only comments, `noop-runbook` when everything it can run only
-//! prints, waits or exits 0 (SPEC §3).
+//! prints, waits or exits 0 (README: Outcomes).
 
 use std::collections::HashSet;
 

@@ -1,4 +1,4 @@
-//! Static checks of runbooks (SPEC §7), one implementation for `comply lint`
+//! Static checks of runbooks (docs/lint.md), one implementation for `comply lint`
 //! and for the outcomes `run` and `gate` decide before anything executes
 //! (`empty-runbook`, `noop-runbook`).
 
@@ -18,7 +18,7 @@ use crate::lifecycle::Verdict;
 use crate::model::{Expect, Platform, Runbook, Script, ScriptSet};
 use crate::outcome::Outcome;
 
-/// The checks of SPEC §7, plus `syntax` for scripts that do not parse.
+/// The checks of docs/lint.md, plus `syntax` for scripts that do not parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {

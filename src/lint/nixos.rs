@@ -1,4 +1,4 @@
-//! `platform-hazard` (SPEC §7): on NixOS `/etc` is generated from the
+//! `platform-hazard` (docs/lint.md): on NixOS `/etc` is generated from the
 //! read-only Nix store. An in-place edit of a managed file fails, or replaces
 //! the link with a copy that the next activation throws away; a package
 //! manager other than Nix does not exist. Drop-in directories and

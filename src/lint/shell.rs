@@ -495,7 +495,11 @@ mod tests {
             "[ -f /x ] || exit 0\nsystemctl restart foo\nif true; then exit 0; fi\ntouch /y\n",
         );
         assert_eq!(script.ends_early, None);
-        assert_eq!(script.commands.len(), 6, "test, exit, systemctl, true, exit, touch");
+        assert_eq!(
+            script.commands.len(),
+            6,
+            "test, exit, systemctl, true, exit, touch"
+        );
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl Shellcheck {
         }
         let mut command = Command::new(&self.program);
         command.args(["--format=json1", "--severity=warning"]);
-        // Scripts without a shebang run under `sh` (see docs/steps.md).
+        // Scripts without a shebang run under `sh` (see docs/targets.md).
         if !script.text().starts_with("#!") {
             command.arg("--shell=sh");
         }

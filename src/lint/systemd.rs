@@ -1,4 +1,4 @@
-//! `start-without-enable` (SPEC §7): `systemctl start X` heals until the
+//! `start-without-enable` (docs/lint.md): `systemctl start X` heals until the
 //! next reboot, when X stays stopped unless it is also enabled.
 
 use std::collections::HashSet;

@@ -1,4 +1,4 @@
-//! Suite TOML (SPEC §5): which runbooks, their inputs, and waivers.
+//! Suite TOML (README: File formats): which runbooks, their inputs, and waivers.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! Evidence for auditors (`--evidence DIR`, SPEC §5): each step's script,
+//! Evidence for auditors (`--evidence DIR`, docs/reports.md): each step's script,
 //! stdout, stderr and exit as files, `DIR/<target>/<runbook>/`, and
 //! `DIR/MANIFEST.sha256` with the SHA-256 of every file in `sha256sum`
 //! format, so `sha256sum -c MANIFEST.sha256` checks a report against exactly

@@ -1,4 +1,4 @@
-//! JUnit XML (SPEC §4), written with quick-junit.
+//! JUnit XML (docs/reports.md), written with quick-junit.
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -73,7 +73,7 @@ fn without_testsuites_skipped(xml: &str) -> String {
     format!("{}{}{}", &xml[..start], cleaned.join(" "), &xml[end..])
 }
 
-/// A `<testsuite>` named `{suite} @ {target}` with the properties of SPEC §4.
+/// A `<testsuite>` named `{suite} @ {target}` with the properties of docs/reports.md.
 pub fn test_suite(
     meta: &RunMeta,
     mode: Mode,
@@ -157,7 +157,7 @@ fn test_case(run: &RunReport, case: &CaseResult, dialect: Dialect) -> TestCase {
     test_case
 }
 
-/// The test case properties of SPEC §4.
+/// The test case properties of docs/reports.md.
 pub fn properties(case: &CaseResult) -> Vec<(&'static str, String)> {
     let runbook = &case.runbook;
     let mut properties = vec![

@@ -21,7 +21,7 @@ pub use process::{Captured, Exit, StepOutput};
 #[derive(Debug, Clone)]
 pub struct StepRequest<'a> {
     pub script: &'a str,
-    /// `COMPLY_*` variables (SPEC §2); input values travel only here.
+    /// `COMPLY_*` variables (docs/targets.md); input values travel only here.
     pub env: Vec<(String, String)>,
     pub timeout: Duration,
     /// Cap on each of stdout and stderr; the rest is counted, not kept.

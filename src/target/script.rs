@@ -1,5 +1,5 @@
 //! How a script is handed to a target: the command line that runs it and
-//! the bytes sent on its standard input (see docs/steps.md).
+//! the bytes sent on its standard input (see docs/targets.md).
 //!
 //! A shell script travels as one argument, `sh -c SCRIPT comply`, never on
 //! standard input: a shell reading its program from a pipe reads it as it

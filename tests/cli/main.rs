@@ -5,6 +5,7 @@ mod commands;
 mod concurrency;
 mod containers;
 mod docker_target;
+mod fuzz_corpus;
 mod gate;
 mod hostile;
 mod input_errors;
