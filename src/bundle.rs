@@ -5,10 +5,20 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::load::BUNDLE_SCHEMA;
 use crate::model::{
-    CitationRef, InputName, InputValue, Platform, Runbook, Scenario, ScriptSet, Tier,
+    CitationRef, InputName, InputValue, Platform, Runbook, Scenario, ScriptSet, Suite, Tier,
+    sha256_hex,
 };
+
+/// The only bundle schema this version reads and writes.
+pub const BUNDLE_SCHEMA: &str = "comply.runbooks/v1";
+
+/// SHA-256 over the selected runbooks' bundle form, so a report names
+/// exactly the content that ran.
+pub fn runbooks_sha256(suite: &Suite) -> String {
+    let bundle = Bundle::of(suite.runbooks.iter().map(|r| r.as_ref()));
+    sha256_hex(bundle.to_json().as_bytes())
+}
 
 #[derive(Serialize)]
 pub struct Bundle<'a> {

@@ -532,7 +532,7 @@ fn build_fixtures(engine: &Engine, fixtures: &[fixture::Fixture]) -> Result<(), 
             .map_err(|error| {
                 CliError::Environment(format!("fixture `{}`: {error}", fixture.def.name))
             })?;
-        if let fixture::Built::Built { seconds } = built {
+        if let crate::gate::build::Built::Built { seconds } = built {
             eprintln!(
                 "{}: built {} in {seconds:.1}s",
                 fixture.def.name, fixture.image

@@ -42,7 +42,7 @@ impl Engine {
             })
             .unwrap_or_else(|| "docker".to_owned());
         Engine {
-            program: crate::target::resolve_program(&name),
+            program: crate::program::resolve_program(&name),
             name,
         }
     }

@@ -493,6 +493,10 @@ mod script_text {
 
 /// The default step timeout (docs/targets.md).
 pub const DEFAULT_TIMEOUT_S: u64 = 300;
+/// The largest script: a shell script travels as one argument
+/// (`target::script`), which the kernel takes up to 128 KiB
+/// (`MAX_ARG_STRLEN`, with its terminating NUL); less a margin.
+pub const MAX_SCRIPT_BYTES: usize = 127 * 1024;
 /// The longest step timeout a runbook may ask for (one day): bounded so no
 /// deadline arithmetic can overflow, and no step can hold a run for ever.
 pub const MAX_TIMEOUT_S: u64 = 86_400;
@@ -589,13 +593,6 @@ pub struct Suite {
 impl Suite {
     pub fn waiver_for(&self, id: &RunbookId) -> Option<&Waiver> {
         self.waivers.iter().find(|waiver| &waiver.runbook == id)
-    }
-
-    /// SHA-256 over the selected runbooks' bundle form, so a report names
-    /// exactly the content that ran.
-    pub fn runbooks_sha256(&self) -> String {
-        let bundle = crate::bundle::Bundle::of(self.runbooks.iter().map(|r| r.as_ref()));
-        sha256_hex(bundle.to_json().as_bytes())
     }
 }
 

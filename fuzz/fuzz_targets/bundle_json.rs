@@ -1,6 +1,6 @@
-//! Fuzzes `comply::load::text::bundle`: any bytes give a result, never a panic.
+//! Fuzzes `comply::parse::bundle`: any bytes give a result, never a panic.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = comply::load::text::bundle(data);
+    let _ = comply::parse::bundle(data);
 });

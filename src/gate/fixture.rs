@@ -6,11 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use serde::Deserialize;
 
-use crate::engine::{Engine, EngineError, FIXTURE_LABEL};
+use crate::engine::EngineError;
 use crate::load::{InputError, Place, from_toml};
 use crate::model::{Platform, sha256_hex};
 
@@ -273,7 +272,7 @@ pub fn discover(root: &Place) -> Result<BTreeMap<String, Fixture>, InputError> {
         }
         let image = match def.kind {
             Kind::Container => format!("comply-fixture/{}:{hash}", def.name),
-            Kind::Vm => super::vm::image_dir(&def.name, &hash).display().to_string(),
+            Kind::Vm => image_dir(&def.name, &hash).display().to_string(),
         };
         let fixture = Fixture {
             image,
@@ -345,119 +344,28 @@ pub(super) fn materialize(dir: &Place) -> Result<tempfile::TempDir, EngineError>
     Ok(out)
 }
 
-/// What a build did, for the console.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Built {
-    UpToDate,
-    Built { seconds: f64 },
+/// Where built images and running machines live: `COMPLY_CACHE_DIR`, else
+/// `/var/cache/comply` for root, else `~/.cache/comply`.
+pub fn cache_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("COMPLY_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    if rustix::process::geteuid().is_root() {
+        return PathBuf::from("/var/cache/comply");
+    }
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("comply")
 }
 
-impl Fixture {
-    pub fn is_built(&self, engine: &Engine) -> bool {
-        match self.def.kind {
-            Kind::Container => engine.image_exists(&self.image),
-            Kind::Vm => super::vm::is_built(self),
-        }
-    }
-
-    /// Builds the fixture's image (and its base first) unless present.
-    pub fn build(&self, engine: &Engine, say: &mut dyn FnMut(&str)) -> Result<Built, EngineError> {
-        if self.is_built(engine) {
-            return Ok(Built::UpToDate);
-        }
-        if self.def.kind == Kind::Vm {
-            let started = std::time::Instant::now();
-            super::vm::build(self, say)?;
-            return Ok(Built::Built {
-                seconds: started.elapsed().as_secs_f64(),
-            });
-        }
-        let started = std::time::Instant::now();
-        if !engine.image_exists(&self.base.image) {
-            say(&format!(
-                "building base image {} with debootstrap (a few minutes, once)",
-                self.base.image
-            ));
-            build_base(engine, &self.base)?;
-        }
-        say(&format!("building fixture image {}", self.image));
-        let context = materialize(&self.dir)?;
-        let build_arg = format!("{}={}", self.def.build.base_arg, self.base.image);
-        let dockerfile = context.path().join(&self.def.build.dockerfile);
-        let context_dir = context.path().join(&self.def.build.context);
-        let labels = [
-            format!("{FIXTURE_LABEL}={}", self.def.name),
-            format!("{FIXTURE_LABEL}.hash={}", self.hash),
-        ];
-        let mut args: Vec<String> = vec![
-            "build".into(),
-            "--quiet".into(),
-            "--build-arg".into(),
-            build_arg,
-        ];
-        for label in labels {
-            args.extend(["--label".into(), label]);
-        }
-        args.extend(["--tag".into(), self.image.clone(), "--file".into()]);
-        args.push(dockerfile.display().to_string());
-        // `--` so a context path starting with `-` is never an option.
-        args.push("--".into());
-        args.push(context_dir.display().to_string());
-        engine.output(&args)?;
-        Ok(Built::Built {
-            seconds: started.elapsed().as_secs_f64(),
-        })
-    }
+/// Built VM images, one directory per fixture definition.
+pub fn images_dir() -> PathBuf {
+    cache_root().join("fixtures")
 }
 
-/// debootstrap into a temporary directory, then `tar | <engine> import`.
-fn build_base(engine: &Engine, base: &BaseImage) -> Result<(), EngineError> {
-    let recipe = materialize(&base.dir)?;
-    let rootfs: PathBuf = recipe.path().join("rootfs");
-    let status = std::process::Command::new("sh")
-        .arg(recipe.path().join("build-rootfs.sh"))
-        .arg(&rootfs)
-        .arg(recipe.path().join("packages.txt"))
-        .stdin(Stdio::null())
-        .status()
-        .map_err(|e| EngineError(format!("cannot run build-rootfs.sh: {e}")))?;
-    if !status.success() {
-        return Err(EngineError(format!(
-            "build-rootfs.sh failed ({status}); it needs root, debootstrap and the Debian archive"
-        )));
-    }
-    // --xattrs keeps file capabilities (ping's cap_net_raw).
-    let mut tar = std::process::Command::new("tar")
-        .args([
-            "--numeric-owner",
-            "--xattrs",
-            "--xattrs-include=*",
-            "--acls",
-            "-C",
-        ])
-        .arg(&rootfs)
-        .args(["-c", "."])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| EngineError(format!("cannot run tar: {e}")))?;
-    let tar_out = tar.stdout.take().expect("piped");
-    let import = engine
-        .command([
-            "import",
-            "--change",
-            &format!("LABEL {FIXTURE_LABEL}=base"),
-            "-",
-            &base.image,
-        ])
-        .stdin(tar_out)
-        .stdout(Stdio::null())
-        .status()
-        .map_err(|e| EngineError(format!("cannot run `{} import`: {e}", engine.name())))?;
-    let tar_status = tar.wait().map_err(|e| EngineError(format!("tar: {e}")))?;
-    if !import.success() || !tar_status.success() {
-        return Err(EngineError(format!(
-            "importing the base root filesystem failed (tar {tar_status}, import {import})"
-        )));
-    }
-    Ok(())
+/// The directory of a VM fixture's built image.
+pub fn image_dir(name: &str, hash: &str) -> PathBuf {
+    images_dir().join(format!("{name}-{hash}"))
 }

@@ -4,6 +4,7 @@
 //! restart. Every case gets a fresh container that is removed afterwards,
 //! whatever happens.
 
+pub mod build;
 pub mod changes;
 pub mod fixture;
 pub mod lifecycle;

@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use super::fixture::{Fixture, VmSection};
+use super::fixture::{Fixture, VmSection, cache_root, images_dir};
 use crate::cancel::Cancel;
 use crate::engine::EngineError;
 use crate::target::ssh::{Address, Ssh, SshOptions};
@@ -33,32 +33,6 @@ const KEY: &str = "id_ed25519";
 const KNOWN_HOSTS: &str = "known_hosts";
 /// Written last: the image is complete.
 const ACCEL: &str = "accel";
-
-/// Where built images and running machines live: `COMPLY_CACHE_DIR`, else
-/// `/var/cache/comply` for root, else `~/.cache/comply`.
-pub fn cache_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("COMPLY_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    if rustix::process::geteuid().is_root() {
-        return PathBuf::from("/var/cache/comply");
-    }
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("comply")
-}
-
-/// Built VM images, one directory per fixture definition.
-fn images_dir() -> PathBuf {
-    cache_root().join("fixtures")
-}
-
-/// The directory of a VM fixture's built image.
-pub fn image_dir(name: &str, hash: &str) -> PathBuf {
-    images_dir().join(format!("{name}-{hash}"))
-}
 
 /// Running machines' scratch directories, one per case.
 fn runs_dir() -> PathBuf {
@@ -208,7 +182,7 @@ fn launch(
     incoming: Option<&Path>,
 ) -> Result<Qemu, EngineError> {
     let monitor_path = scratch.join("monitor.sock");
-    let mut command = Command::new(crate::target::resolve_program("qemu-system-x86_64"));
+    let mut command = Command::new(crate::program::resolve_program("qemu-system-x86_64"));
     command
         .args([
             "-name",

@@ -4,9 +4,8 @@
 
 mod error;
 mod place;
-mod runbooks;
-mod suite;
-pub mod text;
+pub mod runbooks;
+pub mod suite;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -14,7 +13,7 @@ use std::sync::Arc;
 
 pub use error::{InputError, from_json, from_toml};
 pub use place::{MAX_BUNDLE_BYTES, Place};
-pub use runbooks::{BUNDLE_SCHEMA, load_path};
+pub use runbooks::load_path;
 
 use crate::model::{InputName, InputValue, Runbook, Suite};
 

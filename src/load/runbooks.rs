@@ -8,13 +8,11 @@ use serde::de::{self, Deserializer};
 use super::error::{from_json, from_toml};
 use super::{InputError, Place};
 use crate::model::{
-    CitationRef, DEFAULT_TIMEOUT_S, Expect, InputName, InputValue, Platform, Runbook, RunbookId,
-    Scenario, Script, ScriptSet, Tier,
+    CitationRef, DEFAULT_TIMEOUT_S, Expect, InputName, InputValue, MAX_SCRIPT_BYTES, Platform,
+    Runbook, RunbookId, Scenario, Script, ScriptSet, Tier,
 };
-use crate::target::script::MAX_SCRIPT_BYTES;
 
-/// The only bundle schema this version reads and writes.
-pub const BUNDLE_SCHEMA: &str = "comply.runbooks/v1";
+use crate::bundle::BUNDLE_SCHEMA;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

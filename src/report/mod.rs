@@ -29,7 +29,7 @@ impl RunMeta {
         RunMeta {
             suite: suite.name.clone(),
             suite_source: suite.source.clone(),
-            runbooks_sha256: suite.runbooks_sha256(),
+            runbooks_sha256: crate::bundle::runbooks_sha256(suite),
             inputs: suite
                 .inputs
                 .iter()

@@ -4,8 +4,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::process::{self, Limits};
-use super::{StepOutput, StepRequest, Target, TargetError, resolve_program, script, set_step_env};
+use super::{StepOutput, StepRequest, Target, TargetError, script, set_step_env};
 use crate::cancel::Cancel;
+use crate::program::resolve_program;
 
 /// Seconds between SIGTERM and SIGKILL when a step times out.
 pub const GRACE: Duration = Duration::from_secs(5);

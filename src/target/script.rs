@@ -14,9 +14,7 @@
 //! Other interpreters (python, perl) read their whole program before
 //! running it and get the script on standard input, unchanged.
 
-/// The largest script: one argument of at most 128 KiB
-/// (`MAX_ARG_STRLEN`, with its terminating NUL) less a margin.
-pub const MAX_SCRIPT_BYTES: usize = 127 * 1024;
+pub use crate::model::MAX_SCRIPT_BYTES;
 
 /// Shells, which take their program with `-c`.
 const SHELLS: [&str; 7] = ["sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"];

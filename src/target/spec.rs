@@ -4,8 +4,65 @@
 //! probe "pass" by running `ssh -V`) or that carries whitespace or control
 //! characters is refused here, whatever else guards the command line.
 
-use super::ssh::Address;
 use crate::load::{InputError, Place};
+
+/// Where a target is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub user: Option<String>,
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+impl Address {
+    /// `[USER@]HOST[:PORT]`, with `[v6::addr]:PORT` for IPv6.
+    pub fn parse(spec: &str) -> Result<Address, String> {
+        let (user, rest) = match spec.rsplit_once('@') {
+            Some((user, rest)) if !user.is_empty() => (Some(user.to_owned()), rest),
+            Some(_) => return Err(format!("`{spec}`: empty user name before `@`")),
+            None => (None, spec),
+        };
+        let (host, port) = if let Some(bracketed) = rest.strip_prefix('[') {
+            let (host, after) = bracketed
+                .split_once(']')
+                .ok_or_else(|| format!("`{spec}`: unclosed `[` in an IPv6 address"))?;
+            (host, after.strip_prefix(':'))
+        } else {
+            match rest.rsplit_once(':') {
+                Some((host, port)) if !host.contains(':') => (host, Some(port)),
+                _ => (rest, None),
+            }
+        };
+        if host.is_empty() {
+            return Err(format!("`{spec}`: no host name"));
+        }
+        if let Some(user) = &user {
+            not_an_option("user name", user)?;
+        }
+        not_an_option("host name", host)?;
+        let port = port
+            .map(|port| {
+                port.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| format!("`{spec}`: `{port}` is not a port number"))
+            })
+            .transpose()?;
+        Ok(Address {
+            user,
+            host: host.to_owned(),
+            port,
+        })
+    }
+
+    /// `user@host` as ssh takes it.
+    pub fn destination(&self) -> String {
+        match &self.user {
+            Some(user) => format!("{user}@{}", self.host),
+            None => self.host.clone(),
+        }
+    }
+}
 
 /// A parsed target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +200,21 @@ mod tests {
     fn refuses_names_a_command_line_would_misread(#[case] spec: &str, #[case] why: &str) {
         let error = TargetSpec::parse(spec).unwrap_err();
         assert!(error.contains(why), "{error}");
+    }
+
+    #[test]
+    fn parses_addresses() {
+        let full = Address::parse("root@db.example.org:2222").unwrap();
+        assert_eq!(full.user.as_deref(), Some("root"));
+        assert_eq!(full.host, "db.example.org");
+        assert_eq!(full.port, Some(2222));
+        assert_eq!(Address::parse("db").unwrap().port, None);
+        let v6 = Address::parse("admin@[::1]:22").unwrap();
+        assert_eq!((v6.host.as_str(), v6.port), ("::1", Some(22)));
+        assert_eq!(Address::parse("fe80::1").unwrap().host, "fe80::1");
+        assert!(Address::parse("host:http").is_err());
+        assert!(Address::parse("@host").is_err());
+        assert!(Address::parse("user@").is_err());
     }
 
     #[test]

@@ -17,63 +17,7 @@ use super::remote::{self, KILL_STEP, STEP_ID_VAR, shell_quote};
 use super::{Exit, StepOutput, StepRequest, Target, TargetError, script};
 use crate::cancel::Cancel;
 
-/// Where a target is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Address {
-    pub user: Option<String>,
-    pub host: String,
-    pub port: Option<u16>,
-}
-
-impl Address {
-    /// `[USER@]HOST[:PORT]`, with `[v6::addr]:PORT` for IPv6.
-    pub fn parse(spec: &str) -> Result<Address, String> {
-        let (user, rest) = match spec.rsplit_once('@') {
-            Some((user, rest)) if !user.is_empty() => (Some(user.to_owned()), rest),
-            Some(_) => return Err(format!("`{spec}`: empty user name before `@`")),
-            None => (None, spec),
-        };
-        let (host, port) = if let Some(bracketed) = rest.strip_prefix('[') {
-            let (host, after) = bracketed
-                .split_once(']')
-                .ok_or_else(|| format!("`{spec}`: unclosed `[` in an IPv6 address"))?;
-            (host, after.strip_prefix(':'))
-        } else {
-            match rest.rsplit_once(':') {
-                Some((host, port)) if !host.contains(':') => (host, Some(port)),
-                _ => (rest, None),
-            }
-        };
-        if host.is_empty() {
-            return Err(format!("`{spec}`: no host name"));
-        }
-        if let Some(user) = &user {
-            super::spec::not_an_option("user name", user)?;
-        }
-        super::spec::not_an_option("host name", host)?;
-        let port = port
-            .map(|port| {
-                port.parse::<u16>()
-                    .ok()
-                    .filter(|p| *p > 0)
-                    .ok_or_else(|| format!("`{spec}`: `{port}` is not a port number"))
-            })
-            .transpose()?;
-        Ok(Address {
-            user,
-            host: host.to_owned(),
-            port,
-        })
-    }
-
-    /// `user@host` as ssh takes it.
-    fn destination(&self) -> String {
-        match &self.user {
-            Some(user) => format!("{user}@{}", self.host),
-            None => self.host.clone(),
-        }
-    }
-}
+pub use super::spec::Address;
 
 /// Settings for every connection.
 #[derive(Debug, Clone)]
@@ -143,7 +87,7 @@ impl Ssh {
             address,
             name,
             options,
-            program: super::resolve_program("ssh"),
+            program: crate::program::resolve_program("ssh"),
         }
     }
 
@@ -371,20 +315,5 @@ mod tests {
         let args: Vec<_> = exit.get_args().map(|a| a.to_string_lossy()).collect();
         let tail: Vec<&str> = args[args.len() - 4..].iter().map(|a| a.as_ref()).collect();
         assert_eq!(tail, ["-O", "exit", "--", "admin@db"]);
-    }
-
-    #[test]
-    fn parses_addresses() {
-        let full = Address::parse("root@db.example.org:2222").unwrap();
-        assert_eq!(full.user.as_deref(), Some("root"));
-        assert_eq!(full.host, "db.example.org");
-        assert_eq!(full.port, Some(2222));
-        assert_eq!(Address::parse("db").unwrap().port, None);
-        let v6 = Address::parse("admin@[::1]:22").unwrap();
-        assert_eq!((v6.host.as_str(), v6.port), ("::1", Some(22)));
-        assert_eq!(Address::parse("fe80::1").unwrap().host, "fe80::1");
-        assert!(Address::parse("host:http").is_err());
-        assert!(Address::parse("@host").is_err());
-        assert!(Address::parse("user@").is_err());
     }
 }

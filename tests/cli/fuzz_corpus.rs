@@ -7,10 +7,10 @@ use std::path::Path;
 type Loader = fn(&[u8]) -> Result<(), comply::load::InputError>;
 
 const TARGETS: [(&str, Loader); 4] = [
-    ("suite_toml", comply::load::text::suite),
-    ("bundle_json", comply::load::text::bundle),
-    ("runbook_toml", comply::load::text::runbook_toml),
-    ("inventory", comply::load::text::inventory),
+    ("suite_toml", comply::parse::suite),
+    ("bundle_json", comply::parse::bundle),
+    ("runbook_toml", comply::parse::runbook_toml),
+    ("inventory", comply::parse::inventory),
 ];
 
 #[test]

@@ -27,7 +27,7 @@ fn qemu_processes() -> String {
 }
 
 fn scratch_dirs() -> Vec<String> {
-    std::fs::read_dir(comply::gate::vm::cache_root().join("runs"))
+    std::fs::read_dir(comply::gate::fixture::cache_root().join("runs"))
         .map(|entries| {
             entries
                 .flatten()

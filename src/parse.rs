@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::{InputError, Place, runbooks, suite};
+use crate::load::{InputError, Place, runbooks, suite};
 
 fn utf8(file: &str, bytes: &[u8]) -> Result<String, InputError> {
     String::from_utf8(bytes.to_vec()).map_err(|_| InputError::new(file, "not valid UTF-8"))
