@@ -1,4 +1,4 @@
-//! `comply lint` and `comply list --coverage` (SPEC §7, issue #3).
+//! `comply lint` and `comply list --coverage` (docs/lint.md).
 
 use rstest::rstest;
 

@@ -1,4 +1,4 @@
-//! Every outcome of `comply run` (SPEC §3) and every exit code (SPEC §6),
+//! Every outcome of `comply run` (README: Outcomes) and every exit code (README: exit codes),
 //! produced by real scripts on the local host.
 
 use rstest::rstest;

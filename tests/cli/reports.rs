@@ -1,4 +1,4 @@
-//! JUnit and JSON reports read back and checked field by field (SPEC §4).
+//! JUnit and JSON reports read back and checked field by field (docs/reports.md).
 
 use crate::support::{Junit, Workspace, validate_with_xsd};
 
