@@ -550,7 +550,7 @@ fn fixtures_build(args: FixturesBuildArgs) -> Result<i32, CliError> {
         .map_err(|error| CliError::Environment(error.to_string()))?;
     build_fixtures(&engine, &fixtures)?;
     for fixture in &fixtures {
-        println!("{:<20} {}", fixture.def.name, fixture.image);
+        crate::outln!("{:<20} {}", fixture.def.name, fixture.image);
     }
     Ok(exit_code::OK)
 }
@@ -565,7 +565,7 @@ fn fixtures_list(args: FixturesBuildArgs) -> Result<i32, CliError> {
             (true, true) => "built",
             (true, false) => "not built",
         };
-        println!(
+        crate::outln!(
             "{:<20} {:<8} {:<10} {:<42} {state}",
             fixture.def.name,
             fixture.def.platform,
@@ -587,7 +587,7 @@ fn fixtures_prune(args: FixturesPruneArgs) -> Result<i32, CliError> {
         .map_err(|error| CliError::Environment(error.to_string()))?;
     let (containers, machines) = crate::gate::prune(&engine, &fixtures)
         .map_err(|error| CliError::Environment(error.to_string()))?;
-    println!(
+    crate::outln!(
         "removed {} and {} left behind by a gate",
         report::console::plural(containers, "container", "containers"),
         report::console::plural(machines, "virtual machine", "virtual machines")
@@ -650,7 +650,7 @@ fn list(args: ListArgs) -> Result<i32, CliError> {
         (true, ListFormat::Json) => crate::list::coverage_json(&suite),
         (true, ListFormat::Markdown) => crate::list::coverage_markdown(&suite),
     };
-    print!("{text}");
+    crate::outln!("{}", text.trim_end_matches('\n'));
     Ok(exit_code::OK)
 }
 

@@ -67,7 +67,7 @@ impl Console {
             Event::CaseStarted { runbook, .. } => self.progress.set_message(runbook.to_owned()),
             Event::CaseFinished(case) => {
                 let line = self.case_line(case);
-                self.progress.suspend(|| anstream::println!("{line}"));
+                self.progress.suspend(|| crate::outln!("{line}"));
                 self.progress.inc(1);
             }
             Event::ExpiredWaiver { target, waiver } => {
@@ -131,7 +131,7 @@ impl Console {
                 .map(|c| c.verdict.outcome.kind(run.mode))
                 .max();
             let style = style(worst.unwrap_or(Kind::Pass));
-            anstream::println!(
+            crate::outln!(
                 "{style}{:>18}{style:#} [{:>7.3}s] {} on {} ({}): {} passed, {} failed, {} errors, {} skipped{}",
                 "SUMMARY",
                 target.duration.as_secs_f64(),
@@ -150,7 +150,7 @@ impl Console {
             );
         }
         if run.interrupted {
-            anstream::println!(
+            crate::outln!(
                 "{:>18} comply was interrupted: unfinished cases are reported as `interrupted`",
                 "INTERRUPTED"
             );

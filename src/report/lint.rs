@@ -31,14 +31,14 @@ pub fn console(results: &[RunbookLint], shellcheck_found: bool) {
         };
         let style = Style::new().fg_color(Some(color.into())).bold();
         let runbook = &result.runbook;
-        anstream::println!(
+        crate::outln!(
             "{style}{label:>10}{style:#} {} {} {}",
             runbook.id,
             runbook.primary_citation().id,
             runbook.title
         );
         for finding in &result.findings {
-            anstream::println!("{:>12} {finding}", "└─");
+            crate::outln!("{:>12} {finding}", "└─");
         }
     }
     let failed = results
@@ -46,7 +46,7 @@ pub fn console(results: &[RunbookLint], shellcheck_found: bool) {
         .filter(|r| r.failures().next().is_some())
         .count();
     let warnings: usize = results.iter().map(|r| r.warnings().count()).sum();
-    anstream::println!(
+    crate::outln!(
         "{:>10} {}: {} passed, {} failed; {}",
         "SUMMARY",
         super::console::plural(results.len(), "runbook", "runbooks"),

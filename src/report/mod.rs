@@ -14,6 +14,18 @@ use std::path::{Path, PathBuf};
 
 use crate::model::Suite;
 
+/// `println!` that never panics: a reader that stopped reading
+/// (`comply list | head -1`) has what it wanted, and a run whose terminal
+/// went away must still write its reports. `println!` panics on a closed
+/// standard output instead.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(anstream::stdout(), $($arg)*);
+    }};
+}
+
 /// Facts about the run that every report carries.
 #[derive(Debug, Clone)]
 pub struct RunMeta {

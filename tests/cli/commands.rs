@@ -119,3 +119,28 @@ fn bundling_an_empty_directory_is_an_error() {
         .code(2);
     assert!(!ws.join("b.json").exists());
 }
+
+/// `comply list | head -1`: a reader that stops reading is no reason to
+/// panic (exit 101); the output it did not want is dropped.
+#[test]
+fn a_closed_standard_output_is_not_a_panic() {
+    for args in [
+        &["list"][..],
+        &["list", "--coverage"],
+        &["fixtures", "list"],
+        &["lint"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("comply"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(output.status.code(), Some(101), "{args:?}");
+    }
+}
