@@ -7,10 +7,6 @@
 # belongs to the host and must be checked there. On any other host a
 # missing or stopped auditd is non-compliant.
 PATH=$PATH:/usr/sbin:/sbin
-in_container() {
-  { command -v systemd-detect-virt >/dev/null 2>&1 && systemd-detect-virt --container --quiet; } ||
-    [ -e /.dockerenv ] || [ -e /run/.containerenv ]
-}
 kernel=
 if command -v auditctl >/dev/null 2>&1; then
   kernel=$(auditctl -s 2>&1) || kernel_error=$kernel

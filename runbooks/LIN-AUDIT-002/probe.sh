@@ -11,10 +11,6 @@
 PATH=$PATH:/usr/sbin:/sbin
 files=${COMPLY_INPUT_AUDIT_IDENTITY_FILES:-}
 [ -n "$files" ] || { echo "input audit_identity_files is empty" >&2; exit 2; }
-in_container() {
-  { command -v systemd-detect-virt >/dev/null 2>&1 && systemd-detect-virt --container --quiet; } ||
-    [ -e /.dockerenv ] || [ -e /run/.containerenv ]
-}
 if command -v auditctl >/dev/null 2>&1; then
   loaded=$(auditctl -l 2>&1) || loaded_error=$loaded
 else

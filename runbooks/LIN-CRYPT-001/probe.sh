@@ -17,22 +17,6 @@
 PATH=$PATH:/usr/sbin:/sbin
 paths=${COMPLY_INPUT_ENCRYPTED_MOUNT_POINTS:-}
 [ -n "$paths" ] || { echo "input encrypted_mount_points is empty" >&2; exit 2; }
-kernel_says_container() {
-  [ "$(cat /proc/2/comm 2>/dev/null)" != kthreadd ] ||
-    awk '$5 == "/" { root = $0 } END { sub(/.* - /, "", root); split(root, f, " "); exit !(f[1] ~ /^(overlay|fuse-overlayfs|aufs)$/) }' /proc/self/mountinfo 2>/dev/null
-}
-in_container() {
-  if command -v systemd-detect-virt >/dev/null 2>&1; then
-    virt=$(systemd-detect-virt --container 2>/dev/null) || return 1
-    case "$virt" in
-      docker | podman) kernel_says_container ;;
-      *) return 0 ;;
-    esac
-  else
-    { [ -e /.dockerenv ] || [ -e /run/.containerenv ] || tr '\0' '\n' </proc/1/environ 2>/dev/null | grep -q '^container=.'; } &&
-      kernel_says_container
-  fi
-}
 command -v findmnt >/dev/null 2>&1 && command -v lsblk >/dev/null 2>&1 || { echo "findmnt and lsblk (util-linux) are needed" >&2; exit 2; }
 if in_container; then
   echo "not applicable in a container: its root file system ($(findmnt -n -o FSTYPE --target / 2>/dev/null || echo unknown)) is the host's storage; check encryption at rest on the host"

@@ -26,27 +26,6 @@ udp_allowed=${COMPLY_INPUT_FIREWALL_ALLOWED_UDP_PORTS-}
 case " $tcp_allowed $udp_allowed " in
   *[!0-9\ ]*) echo "inputs firewall_allowed_tcp_ports and firewall_allowed_udp_ports must be port numbers, got '$tcp_allowed' and '$udp_allowed'" >&2; exit 2 ;;
 esac
-# A container, by the kernel's evidence: systemd-detect-virt, whose answers
-# "docker" and "podman" may come from the marker files alone (it falls back
-# to /.dockerenv and /run/.containerenv, which can be left on a real host),
-# so those need a PID namespace or an overlay root as well; without
-# systemd-detect-virt, a marker (files, container= of PID 1) and that evidence.
-kernel_says_container() {
-  [ "$(cat /proc/2/comm 2>/dev/null)" != kthreadd ] ||
-    awk '$5 == "/" { root = $0 } END { sub(/.* - /, "", root); split(root, f, " "); exit !(f[1] ~ /^(overlay|fuse-overlayfs|aufs)$/) }' /proc/self/mountinfo 2>/dev/null
-}
-in_container() {
-  if command -v systemd-detect-virt >/dev/null 2>&1; then
-    virt=$(systemd-detect-virt --container 2>/dev/null) || return 1
-    case "$virt" in
-      docker | podman) kernel_says_container ;;
-      *) return 0 ;;
-    esac
-  else
-    { [ -e /.dockerenv ] || [ -e /run/.containerenv ] || tr '\0' '\n' </proc/1/environ 2>/dev/null | grep -q '^container=.'; } &&
-      kernel_says_container
-  fi
-}
 if ! command -v nft >/dev/null 2>&1; then
   echo "nftables (nft) is not installed: there is no host firewall this probe can read"
   exit 1

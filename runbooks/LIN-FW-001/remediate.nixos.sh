@@ -15,10 +15,8 @@ udp_allowed=${COMPLY_INPUT_FIREWALL_ALLOWED_UDP_PORTS-}
 case " $tcp_allowed $udp_allowed " in
   *[!0-9\ ]*) echo "inputs firewall_allowed_tcp_ports and firewall_allowed_udp_ports must be port numbers, got '$tcp_allowed' and '$udp_allowed'" >&2; exit 2 ;;
 esac
-module=/etc/nixos/comply/LIN-FW-001.nix
-config=/etc/nixos/configuration.nix
-mkdir -p /etc/nixos/comply
-cat > "$module" <<NIX
+module_body() {
+  cat <<NIX
 # Written by comply LIN-FW-001 (45 CFR 164.312(e)(1)).
 { lib, ... }: {
   networking.firewall.enable = lib.mkForce true;
@@ -26,11 +24,9 @@ cat > "$module" <<NIX
   networking.firewall.allowedUDPPorts = lib.mkForce [ $udp_allowed ];
 }
 NIX
-if ! grep -q './comply/LIN-FW-001.nix' "$config"; then
-  grep -q 'imports = \[' "$config" || { echo "$config has no 'imports = [' list to add ./comply/LIN-FW-001.nix to" >&2; exit 1; }
-  sed -i 's|imports = \[|imports = [ ./comply/LIN-FW-001.nix|' "$config"
-fi
-nixos-rebuild switch
+}
+nixos_config_here
+nixos_module_switch LIN-FW-001
 if systemctl cat firewall.service >/dev/null 2>&1; then
   systemctl restart firewall.service
 else

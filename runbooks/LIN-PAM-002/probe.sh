@@ -21,39 +21,6 @@ case "$min" in
   '' | *[!0-9]* | 0) echo "input password_min_length must be a whole number of at least 1, got '$min'" >&2; exit 2 ;;
 esac
 [ -e /etc/pam.d/passwd ] || { echo "/etc/pam.d/passwd does not exist: passwords are not changed through PAM here"; exit 77; }
-# stack SERVICE TYPE: the TYPE lines of the service's effective PAM stack,
-# as "CONTROL<TAB>MODULE ARGS", with Debian's `@include FILE` and the
-# `TYPE include|substack FILE` directives expanded in place.
-stack() {
-  awk -v type="$2" '
-    function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
-    function expand(file, depth,    line, t, rest, ctl, w) {
-      if (depth > 10) return
-      while ((getline line < file) > 0) {
-        sub(/#.*/, "", line); line = trim(line)
-        if (line == "") continue
-        if (line ~ /^@include[ \t]/) { expand("/etc/pam.d/" trim(substr(line, 9)), depth + 1); continue }
-        t = line; sub(/[ \t].*/, "", t); sub(/^-/, "", t)
-        if (t != type) continue
-        rest = trim(substr(line, index(line, t) + length(t)))
-        if (rest ~ /^\[/) { ctl = substr(rest, 1, index(rest, "]")); rest = trim(substr(rest, index(rest, "]") + 1)) }
-        else { ctl = rest; sub(/[ \t].*/, "", ctl); rest = trim(substr(rest, length(ctl) + 1)) }
-        if (ctl == "include" || ctl == "substack") { split(rest, w, /[ \t]+/); expand("/etc/pam.d/" w[1], depth + 1); continue }
-        gsub(/[ \t]+/, " ", rest)
-        print ctl "\t" rest
-      }
-      close(file)
-    }
-    BEGIN { expand("/etc/pam.d/" ARGV[1], 0); exit }' "$1"
-}
-# pwquality.conf.d/*.conf in name order, then pwquality.conf, which
-# libpwquality reads last: the last value of KEY wins, else DEFAULT.
-pwq_value() {
-  v=$(for f in /etc/security/pwquality.conf.d/*.conf /etc/security/pwquality.conf; do
-        [ -r "$f" ] && sed -n "s/^[[:space:]]*$1[[:space:]]*=\{0,1\}[[:space:]]*\([^[:space:]#]*\).*/\1/p" "$f"
-      done | tail -n 1)
-  echo "${v:-$2}"
-}
 line=$(stack passwd password | awk -F '\t' '$2 ~ /^pam_pwquality\.so/ { print; exit }')
 if [ -z "$line" ]; then
   echo "pam_pwquality is not in the password stack of passwd: new passwords are not checked for length"

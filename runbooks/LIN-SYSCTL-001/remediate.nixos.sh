@@ -6,18 +6,14 @@
 # value (read last by procps' `sysctl --system`) is not NixOS's to change:
 # the remediation then fails and names it.
 set -eu
-module=/etc/nixos/comply/LIN-SYSCTL-001.nix
-config=/etc/nixos/configuration.nix
-mkdir -p /etc/nixos/comply
-cat > "$module" <<'NIX'
+module_body() {
+  cat <<'NIX'
 # Written by comply LIN-SYSCTL-001 (45 CFR 164.312(c)(1)).
 { lib, ... }: { boot.kernel.sysctl."kernel.randomize_va_space" = lib.mkForce 2; }
 NIX
-if ! grep -q './comply/LIN-SYSCTL-001.nix' "$config"; then
-  grep -q 'imports = \[' "$config" || { echo "$config has no 'imports = [' list to add ./comply/LIN-SYSCTL-001.nix to" >&2; exit 1; }
-  sed -i 's|imports = \[|imports = [ ./comply/LIN-SYSCTL-001.nix|' "$config"
-fi
-nixos-rebuild switch
+}
+nixos_config_here
+nixos_module_switch LIN-SYSCTL-001
 if grep -Es '^[[:space:]]*-?kernel[./]randomize_va_space[[:space:]]*=' /etc/sysctl.conf | grep -Evq '=[[:space:]]*2[[:space:]]*$'; then
   echo "/etc/sysctl.conf sets kernel.randomize_va_space to another value than 2, and \`sysctl --system\` reads it after the configuration's file: remove that line by hand" >&2
   exit 1
