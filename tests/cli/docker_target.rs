@@ -59,35 +59,63 @@ fn steps_run_inside_the_container_and_timeouts_kill_inside() {
 fn healing_inside_a_nixos_like_container() {
     let _serial = serial();
     let name = unique("nixos");
-    let _container = start_fixture("nixos-like", &name);
+    let container = start_fixture("nixos-like", &name);
+    // Break it first, the way the gate's scenario does, so the NixOS
+    // remediation has something to heal.
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/runbooks/LIN-LOG-001/scenarios/nixos-volatile.broken.sh"
+    );
+    let script = std::fs::read_to_string(scenario).unwrap();
+    docker(&["exec", container.id(), "sh", "-c", &script]);
     let ws = Workspace::new();
-    let output = ws
-        .comply()
-        .args([
-            "run",
-            "--target",
-            &format!("docker:{name}"),
-            "--remediate",
-            "--only",
-            "LIN-LOG-001",
-            "--junit",
-            "report.xml",
-        ])
-        .env("NO_COLOR", "1")
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
+    let run = |extra: &[&str]| {
+        let output = ws
+            .comply()
+            .args([
+                "run",
+                "--target",
+                &format!("docker:{name}"),
+                "--only",
+                "LIN-LOG-001",
+                "--junit",
+                "report.xml",
+                "--json",
+                "report.json",
+            ])
+            .args(extra)
+            .assert()
+            .get_output()
+            .clone();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let before = run(&[]);
+    assert_eq!(
+        ws.junit().case("LIN-LOG-001").outcome(),
+        "non-compliant",
+        "{before}"
+    );
+
+    let healing = run(&["--remediate"]);
     let junit = ws.junit();
     assert_eq!(
         junit.suites[0].properties["comply.platform"], "nixos",
         "detected inside the container"
     );
+    assert_eq!(junit.case("LIN-LOG-001").outcome(), "healed", "{healing}");
+    let json = ws.json();
+    let steps = json["targets"][0]["cases"][0]["steps"].as_array().unwrap();
+    let remediate = steps.iter().find(|s| s["step"] == "remediate").unwrap();
     assert_eq!(
-        junit.case("LIN-LOG-001").outcome(),
+        remediate["variant"], "default",
+        "LIN-LOG-001 heals NixOS through journald.conf.d"
+    );
+
+    let after = run(&[]);
+    assert_eq!(
+        ws.junit().case("LIN-LOG-001").outcome(),
         "compliant",
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
+        "{after}"
     );
 }
 
