@@ -16,7 +16,7 @@ fn utf8(file: &str, bytes: &[u8]) -> Result<String, InputError> {
 /// A suite TOML file.
 pub fn suite(bytes: &[u8]) -> Result<(), InputError> {
     let place = Place::Disk("suite.toml".into());
-    suite::parse(&place, &utf8("suite.toml", bytes)?).map(drop)
+    suite::parse(&place, utf8("suite.toml", bytes)?).map(drop)
 }
 
 /// A runbook bundle, then its runbooks listed as `comply list` does.

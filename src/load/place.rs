@@ -15,7 +15,7 @@ pub const MAX_BUNDLE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// `O_NONBLOCK`, so opening a FIFO returns at once instead of waiting for
 /// a writer.
-fn libc_nonblock() -> i32 {
+fn nonblocking_open() -> i32 {
     rustix::fs::OFlags::NONBLOCK.bits() as i32
 }
 
@@ -80,7 +80,7 @@ impl Place {
                 let error = |message: String| InputError::new(self.to_string(), message);
                 let file = std::fs::OpenOptions::new()
                     .read(true)
-                    .custom_flags(libc_nonblock())
+                    .custom_flags(nonblocking_open())
                     .open(path)
                     .map_err(|e| error(format!("cannot read: {e}")))?;
                 let metadata = file

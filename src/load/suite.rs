@@ -113,14 +113,13 @@ impl SuiteSpec {
 }
 
 pub fn read(place: &Place) -> Result<SuiteSpec, InputError> {
-    parse(place, &place.read_to_string()?)
+    parse(place, place.read_to_string()?)
 }
 
 /// The suite in `text`, read from `place` (which relative runbook paths
 /// are resolved against).
-pub fn parse(place: &Place, text: &str) -> Result<SuiteSpec, InputError> {
+pub fn parse(place: &Place, text: String) -> Result<SuiteSpec, InputError> {
     let file = place.to_string();
-    let text = text.to_owned();
     let raw: RawSuite = from_toml(&file, &text)?;
     let base = place.parent();
 
