@@ -12,9 +12,38 @@ pub const GATE_LABEL: &str = "comply.gate";
 /// The label of fixture images, naming the fixture.
 pub const FIXTURE_LABEL: &str = "comply.fixture";
 
+/// The engine could not do what comply asked. `stderr` is the engine's own
+/// words, shown as they are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct EngineError(pub String);
+pub enum EngineError {
+    #[error("cannot run `{engine}`: {reason}")]
+    Spawn { engine: String, reason: String },
+    #[error("{command} failed ({status}): {stderr}")]
+    Failed {
+        command: String,
+        status: String,
+        stderr: String,
+    },
+    /// The container or image named does not exist.
+    #[error("{command} failed ({status}): {stderr}")]
+    NoSuchObject {
+        command: String,
+        status: String,
+        stderr: String,
+    },
+    #[error("the container engine `{engine}` does not answer ({reason}); is its daemon running?")]
+    NotAnswering {
+        engine: String,
+        reason: Box<EngineError>,
+    },
+}
+
+/// Whether the engine's error message says the object does not exist
+/// (docker: `No such container`, podman: `no such container`). Reading the
+/// engine's words is the only way to know; it happens here, once.
+fn says_no_such(stderr: &str) -> bool {
+    stderr.to_lowercase().contains("no such")
+}
 
 /// The state of a container, from `inspect`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,17 +100,31 @@ impl Engine {
     {
         let mut command = self.command(args);
         let rendered = format!("{command:?}");
-        let output: Output = command
-            .output()
-            .map_err(|error| EngineError(format!("cannot run `{}`: {error}", self.name)))?;
+        let output: Output = command.output().map_err(|error| self.spawn_error(&error))?;
         if output.status.success() {
-            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+            return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        let status = output.status.to_string();
+        Err(if says_no_such(&stderr) {
+            EngineError::NoSuchObject {
+                command: rendered,
+                status,
+                stderr,
+            }
         } else {
-            Err(EngineError(format!(
-                "{rendered} failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            )))
+            EngineError::Failed {
+                command: rendered,
+                status,
+                stderr,
+            }
+        })
+    }
+
+    fn spawn_error(&self, error: &std::io::Error) -> EngineError {
+        EngineError::Spawn {
+            engine: self.name.clone(),
+            reason: error.to_string(),
         }
     }
 
@@ -89,16 +132,14 @@ impl Engine {
     pub fn check(&self) -> Result<(), EngineError> {
         self.output(["version", "--format", "{{.Server.Version}}"])
             .map(|_| ())
-            .map_err(|error| {
-                EngineError(format!(
-                    "the container engine `{}` does not answer ({error}); is its daemon running?",
-                    self.name
-                ))
+            .map_err(|error| EngineError::NotAnswering {
+                engine: self.name.clone(),
+                reason: Box::new(error),
             })
     }
 
     pub fn state(&self, container: &str) -> Result<ContainerState, EngineError> {
-        let mut command = self.command([
+        let status = self.output([
             "inspect",
             "--type",
             "container",
@@ -107,25 +148,11 @@ impl Engine {
             "--",
             container,
         ]);
-        let output = command
-            .output()
-            .map_err(|error| EngineError(format!("cannot run `{}`: {error}", self.name)))?;
-        let stdout = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-        if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            if stderr.to_lowercase().contains("no such") {
-                return Ok(ContainerState::Missing);
-            }
-            return Err(EngineError(format!(
-                "`{} inspect {container}` failed: {}",
-                self.name,
-                stderr.trim()
-            )));
-        }
-        Ok(if stdout == "running" {
-            ContainerState::Running
-        } else {
-            ContainerState::Stopped(stdout)
+        Ok(match status {
+            Err(EngineError::NoSuchObject { .. }) => ContainerState::Missing,
+            Err(error) => return Err(error),
+            Ok(status) if status.trim() == "running" => ContainerState::Running,
+            Ok(status) => ContainerState::Stopped(status.trim().to_owned()),
         })
     }
 
@@ -164,7 +191,7 @@ impl Engine {
     pub fn remove(&self, container: &str) -> Result<(), EngineError> {
         match self.output(["rm", "--force", "--volumes", "--", container]) {
             Ok(_) => Ok(()),
-            Err(error) if error.0.to_lowercase().contains("no such") => Ok(()),
+            Err(EngineError::NoSuchObject { .. }) => Ok(()),
             Err(error) => Err(error),
         }
     }

@@ -38,7 +38,7 @@ pub enum Outcome {
 /// The JUnit element an outcome becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub enum Status {
     Pass,
     Skipped,
     Failure,
@@ -119,11 +119,11 @@ impl Outcome {
 
     /// The JUnit element, per README: Outcomes. In the gate an L3 runbook whose probe
     /// caught the broken scenario is `escalated`, and that is its pass.
-    pub fn kind(self, mode: Mode) -> Kind {
+    pub fn status(self, mode: Mode) -> Status {
         match self {
-            Outcome::Compliant | Outcome::Healed => Kind::Pass,
-            Outcome::Escalated if mode == Mode::Gate => Kind::Pass,
-            Outcome::NotApplicable | Outcome::Waived => Kind::Skipped,
+            Outcome::Compliant | Outcome::Healed => Status::Pass,
+            Outcome::Escalated if mode == Mode::Gate => Status::Pass,
+            Outcome::NotApplicable | Outcome::Waived => Status::Skipped,
             Outcome::NonCompliant
             | Outcome::Escalated
             | Outcome::NotHealed
@@ -135,12 +135,12 @@ impl Outcome {
             | Outcome::FalseAlarm
             | Outcome::Untested
             | Outcome::NoopRunbook
-            | Outcome::EmptyRunbook => Kind::Failure,
+            | Outcome::EmptyRunbook => Status::Failure,
             Outcome::ProbeError
             | Outcome::Timeout
             | Outcome::TargetError
             | Outcome::FixtureError
-            | Outcome::Interrupted => Kind::Error,
+            | Outcome::Interrupted => Status::Error,
         }
     }
 }
@@ -169,11 +169,11 @@ mod tests {
 
     #[test]
     fn kinds_follow_the_spec() {
-        assert_eq!(Outcome::Healed.kind(Mode::Remediate), Kind::Pass);
-        assert_eq!(Outcome::Escalated.kind(Mode::Check), Kind::Failure);
-        assert_eq!(Outcome::Escalated.kind(Mode::Gate), Kind::Pass);
-        assert_eq!(Outcome::ProbeError.kind(Mode::Check), Kind::Error);
-        assert_eq!(Outcome::Waived.kind(Mode::Check), Kind::Skipped);
-        assert_eq!(Outcome::EmptyRunbook.kind(Mode::Gate), Kind::Failure);
+        assert_eq!(Outcome::Healed.status(Mode::Remediate), Status::Pass);
+        assert_eq!(Outcome::Escalated.status(Mode::Check), Status::Failure);
+        assert_eq!(Outcome::Escalated.status(Mode::Gate), Status::Pass);
+        assert_eq!(Outcome::ProbeError.status(Mode::Check), Status::Error);
+        assert_eq!(Outcome::Waived.status(Mode::Check), Status::Skipped);
+        assert_eq!(Outcome::EmptyRunbook.status(Mode::Gate), Status::Failure);
     }
 }

@@ -35,14 +35,15 @@ pub fn detect(target: &dyn Target, cancel: &Cancel) -> Result<String, TargetErro
         timeout: Duration::from_secs(30),
         output_limit: 64 * 1024,
     };
-    let output = target.run(&request, cancel)?;
+    let output = target.run_step(&request, cancel)?;
     if output.exit != Exit::Code(0) {
-        return Err(TargetError(format!(
-            "cannot detect the platform of `{}`: the detection script {}: {}",
-            target.name(),
-            output.exit,
-            String::from_utf8_lossy(&output.stderr.bytes).trim()
-        )));
+        return Err(TargetError::Platform {
+            target: target.name().to_owned(),
+            exit: output.exit.to_string(),
+            stderr: String::from_utf8_lossy(&output.stderr.bytes)
+                .trim()
+                .to_owned(),
+        });
     }
     let text = String::from_utf8_lossy(&output.stdout.bytes);
     let nixos = text.lines().any(|line| line == "COMPLY_NIXOS=1");

@@ -1,26 +1,22 @@
-//! Drives run lifecycles over targets: platform detection, `--jobs` worker
-//! threads, one remediation at a time per target, cancellation. It never
-//! prints: everything it learns goes to the caller as [`Event`]s, and the
-//! console, JUnit and JSON reporters consume those.
+//! Drives `comply run` over targets: platform detection, remediation locks,
+//! one remediation at a time per target, and each case's probe → remediate
+//! → verify path (decided by [`crate::lifecycle::run`]). It never prints:
+//! everything it learns goes to the caller as [`Event`]s.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use chrono::{DateTime, Local};
+use chrono::Local;
 
 use crate::cancel::Cancel;
-use crate::lifecycle::{Healing, Lifecycle, Next, Step, Verdict};
-use crate::model::{Runbook, Script, ScriptSet, Suite, Waiver};
+use crate::lifecycle::run::{RunLifecycle, RunStep};
+use crate::lifecycle::{Healing, Next, Verdict};
+use crate::model::{Runbook, Suite};
 use crate::outcome::{Mode, Outcome};
-use crate::target::{StepOutput, StepRequest, Target, TargetError};
-
-/// Limits every step of a run or gate obeys.
-#[derive(Debug, Clone, Copy)]
-pub struct StepLimits {
-    /// `--timeout`: caps every runbook's own `timeout_s`.
-    pub timeout_cap: Option<Duration>,
-    pub output_limit: usize,
-}
+use crate::results::{CaseResult, Event, RunReport, TargetReport, WaiverNote};
+use crate::schedule::Scheduled;
+use crate::step::{StepLimits, StepRunner, with_evidence};
+use crate::target::{Target, TargetError};
 
 /// How to run, from the command line.
 #[derive(Debug, Clone)]
@@ -40,110 +36,6 @@ impl RunOptions {
     }
 }
 
-/// One step as it ran, for the transcript.
-#[derive(Debug, Clone)]
-pub struct StepRecord {
-    /// `probe`, `remediate`, `verify`, and in the gate `scenario`,
-    /// `remediate (again)`, `verify (after restart)` …
-    pub label: String,
-    /// The script variant that ran: `default`, `nixos` …
-    pub variant: String,
-    /// The script exactly as it ran (its SHA-256 is in the reports).
-    pub script: Script,
-    pub started_at: DateTime<Local>,
-    pub result: Result<StepOutput, TargetError>,
-}
-
-/// A waiver that names the case's runbook.
-#[derive(Debug, Clone)]
-pub struct WaiverNote {
-    pub waiver: Waiver,
-    pub expired: bool,
-}
-
-/// The gate's coordinates of a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GateCoordinates {
-    pub fixture: String,
-    pub scenario: String,
-}
-
-/// One test case: a runbook on a target.
-#[derive(Debug, Clone)]
-pub struct CaseResult {
-    pub runbook: Arc<Runbook>,
-    pub target: String,
-    pub platform: String,
-    pub verdict: Verdict,
-    pub steps: Vec<StepRecord>,
-    pub started_at: DateTime<Local>,
-    pub duration: Duration,
-    pub waiver: Option<WaiverNote>,
-    pub gate: Option<GateCoordinates>,
-    /// Facts for the transcript besides the steps: what a remediation
-    /// changed in a fixture.
-    pub notes: Vec<String>,
-}
-
-impl CaseResult {
-    /// SHA-256 of the probe and remediation variants for this platform
-    /// (empty when there is none).
-    pub fn script_sha256(&self, set: Option<&ScriptSet>) -> String {
-        set.and_then(|set| set.for_platform(&self.platform))
-            .map(|(_, script)| script.sha256().to_owned())
-            .unwrap_or_default()
-    }
-}
-
-/// Everything that happened on one target.
-#[derive(Debug, Clone)]
-pub struct TargetReport {
-    pub target: String,
-    pub hostname: String,
-    pub platform: String,
-    pub started_at: DateTime<Local>,
-    pub duration: Duration,
-    /// Sorted by runbook id (then fixture and scenario in the gate).
-    pub cases: Vec<CaseResult>,
-}
-
-#[derive(Debug, Clone)]
-pub struct RunReport {
-    pub mode: Mode,
-    pub started_at: DateTime<Local>,
-    pub duration: Duration,
-    pub targets: Vec<TargetReport>,
-    pub interrupted: bool,
-}
-
-impl RunReport {
-    pub fn cases(&self) -> impl Iterator<Item = &CaseResult> {
-        self.targets.iter().flat_map(|target| &target.cases)
-    }
-}
-
-pub enum Event<'a> {
-    /// The run is about to start `total` cases.
-    Started {
-        total: usize,
-    },
-    /// A remediating run waits for another one on the same host.
-    WaitingForLock {
-        target: &'a str,
-        holder: &'a str,
-    },
-    CaseStarted {
-        target: &'a str,
-        runbook: &'a str,
-    },
-    CaseFinished(&'a CaseResult),
-    /// A waiver past its date: it does not apply, and auditors must see it.
-    ExpiredWaiver {
-        target: &'a str,
-        waiver: &'a Waiver,
-    },
-}
-
 /// A case waiting for a worker.
 struct Job {
     target: usize,
@@ -151,7 +43,18 @@ struct Job {
     waiver: Option<WaiverNote>,
 }
 
-pub fn run(
+impl Scheduled for Job {
+    fn report(&self) -> usize {
+        self.target
+    }
+
+    fn runbook_id(&self) -> &str {
+        self.runbook.id.as_str()
+    }
+}
+
+/// Runs every runbook of the suite on every target.
+pub fn run_suite(
     suite: &Suite,
     targets: &[Box<dyn Target>],
     options: &RunOptions,
@@ -160,21 +63,7 @@ pub fn run(
 ) -> RunReport {
     let started_at = Local::now();
     let clock = Instant::now();
-    // Detected in parallel: one dead host must not stall the others.
-    let mut platforms: Vec<Result<String, TargetError>> = vec![Ok(String::new()); targets.len()];
-    let indexed: Vec<usize> = (0..targets.len()).collect();
-    crate::pool::run(
-        options.jobs,
-        &indexed,
-        |&index, send| {
-            let target = targets[index].as_ref();
-            let platform = target
-                .check()
-                .and_then(|()| crate::platform::detect(target, cancel));
-            send((index, platform));
-        },
-        |(index, platform)| platforms[index] = platform,
-    );
+    let mut platforms = detect_platforms(targets, options.jobs, cancel);
 
     // Remediating runs hold a lock per target for their whole duration, so
     // two of them never interleave on one host. A target whose lock cannot
@@ -190,11 +79,7 @@ pub fn run(
             });
             match lock {
                 Ok(lock) => locks.push(lock),
-                Err(error) => {
-                    *platform = Err(TargetError(format!(
-                        "cannot take the remediation lock: {error}"
-                    )));
-                }
+                Err(error) => *platform = Err(TargetError::Lock(error.to_string())),
             }
         }
     }
@@ -202,18 +87,79 @@ pub fn run(
     let mut reports: Vec<TargetReport> = targets
         .iter()
         .zip(&platforms)
-        .map(|(target, platform)| TargetReport {
-            target: target.name().to_owned(),
-            hostname: target.hostname(),
-            platform: platform
+        .map(|(target, platform)| {
+            let platform = platform
                 .as_ref()
-                .map_or_else(|_| crate::platform::UNKNOWN.to_owned(), Clone::clone),
-            started_at,
-            duration: Duration::ZERO,
-            cases: Vec::new(),
+                .map_or(crate::platform::UNKNOWN, String::as_str);
+            TargetReport::new(target.name(), target.hostname(), platform, started_at)
         })
         .collect();
 
+    let jobs = plan(suite, targets, options, &mut on_event);
+    on_event(Event::Started { total: jobs.len() });
+    let remediation_locks: Vec<Mutex<()>> = targets.iter().map(|_| Mutex::new(())).collect();
+    crate::schedule::run_cases(
+        options.jobs,
+        &jobs,
+        &mut reports,
+        |job, started| {
+            started();
+            let case = Case {
+                target: targets[job.target].as_ref(),
+                platform: &platforms[job.target],
+                suite,
+                options,
+                cancel,
+                remediation_lock: &remediation_locks[job.target],
+            };
+            case.execute(job)
+        },
+        &mut on_event,
+    );
+    let report = crate::schedule::conclude(
+        options.mode(),
+        started_at,
+        clock,
+        reports,
+        cancel.is_cancelled(),
+        &mut on_event,
+    );
+    drop(locks);
+    report
+}
+
+/// Each target's platform, detected in parallel: one dead host must not
+/// stall the others.
+fn detect_platforms(
+    targets: &[Box<dyn Target>],
+    jobs: usize,
+    cancel: &Cancel,
+) -> Vec<Result<String, TargetError>> {
+    let mut platforms = vec![Ok(String::new()); targets.len()];
+    let indexed: Vec<usize> = (0..targets.len()).collect();
+    crate::pool::run(
+        jobs,
+        &indexed,
+        |&index, send| {
+            let target = targets[index].as_ref();
+            let platform = target
+                .check()
+                .and_then(|()| crate::platform::detect(target, cancel));
+            send((index, platform));
+        },
+        |(index, platform)| platforms[index] = platform,
+    );
+    platforms
+}
+
+/// Every runbook on every target, with the waiver that names it; expired
+/// waivers are announced here, once per target.
+fn plan(
+    suite: &Suite,
+    targets: &[Box<dyn Target>],
+    options: &RunOptions,
+    on_event: &mut impl FnMut(Event<'_>),
+) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (index, target) in targets.iter().enumerate() {
         for runbook in &suite.runbooks {
@@ -234,73 +180,21 @@ pub fn run(
             });
         }
     }
-    on_event(Event::Started { total: jobs.len() });
-
-    let remediation_locks: Vec<Mutex<()>> = targets.iter().map(|_| Mutex::new(())).collect();
-    crate::pool::run(
-        options.jobs,
-        &jobs,
-        |job, send| {
-            send(Message::Started(job.target, job.runbook.id.to_string()));
-            let context = CaseContext {
-                suite,
-                target: targets[job.target].as_ref(),
-                platform: &platforms[job.target],
-                options,
-                cancel,
-                remediation_lock: &remediation_locks[job.target],
-            };
-            send(Message::Finished(
-                job.target,
-                Box::new(context.run_case(job)),
-            ));
-        },
-        |message| match message {
-            Message::Started(target, runbook) => on_event(Event::CaseStarted {
-                target: targets[target].name(),
-                runbook: &runbook,
-            }),
-            Message::Finished(target, result) => {
-                on_event(Event::CaseFinished(&result));
-                reports[target].cases.push(*result);
-            }
-        },
-    );
-
-    let duration = clock.elapsed();
-    for report in &mut reports {
-        report.cases.sort_by(|a, b| a.runbook.id.cmp(&b.runbook.id));
-        report.duration = duration;
-    }
-    let report = RunReport {
-        mode: options.mode(),
-        started_at,
-        duration,
-        targets: reports,
-        interrupted: cancel.is_cancelled(),
-    };
-    drop(locks);
-    report
+    jobs
 }
 
-enum Message {
-    Started(usize, String),
-    Finished(usize, Box<CaseResult>),
-}
-
-/// What a worker needs to run one case.
-struct CaseContext<'a> {
-    suite: &'a Suite,
+/// One runbook on one target: what a worker needs to decide it.
+struct Case<'a> {
     target: &'a dyn Target,
     platform: &'a Result<String, TargetError>,
+    suite: &'a Suite,
     options: &'a RunOptions,
     cancel: &'a Cancel,
     remediation_lock: &'a Mutex<()>,
 }
 
-impl CaseContext<'_> {
-    fn run_case(&self, job: &Job) -> CaseResult {
-        let runbook = &job.runbook;
+impl Case<'_> {
+    fn execute(&self, job: &Job) -> CaseResult {
         let started_at = Local::now();
         let clock = Instant::now();
         let mut steps = Vec::new();
@@ -308,9 +202,9 @@ impl CaseContext<'_> {
             .platform
             .as_ref()
             .map_or(crate::platform::UNKNOWN, String::as_str);
-        let verdict = self.decide(runbook, job.waiver.as_ref(), &mut steps);
+        let verdict = self.decide(&job.runbook, job.waiver.as_ref(), &mut steps);
         CaseResult {
-            runbook: runbook.clone(),
+            runbook: job.runbook.clone(),
             target: self.target.name().to_owned(),
             platform: platform.to_owned(),
             verdict,
@@ -323,45 +217,68 @@ impl CaseContext<'_> {
         }
     }
 
-    fn decide(
+    /// Why the case cannot run here, if it cannot: interrupted, waived,
+    /// the target unusable, or the runbook not for this platform.
+    fn precondition(
         &self,
         runbook: &Runbook,
         waiver: Option<&WaiverNote>,
-        steps: &mut Vec<StepRecord>,
-    ) -> Verdict {
+    ) -> Result<&str, Verdict> {
         if self.cancel.is_cancelled() {
-            return Verdict::new(Outcome::Interrupted, "not started: comply was interrupted");
+            return Err(Verdict::new(
+                Outcome::Interrupted,
+                "not started: comply was interrupted",
+            ));
         }
         if let Some(note) = waiver.filter(|note| !note.expired) {
-            return Verdict::new(
+            return Err(Verdict::new(
                 Outcome::Waived,
                 format!(
                     "waived until {}: {}",
                     note.waiver.expires, note.waiver.reason
                 ),
-            );
+            ));
         }
         let platform = match self.platform {
             Ok(platform) => platform.as_str(),
-            Err(error) => return Verdict::new(Outcome::TargetError, error.to_string()),
+            Err(error) => return Err(Verdict::new(Outcome::TargetError, error.to_string())),
         };
         if !runbook.runs_on(platform) {
-            return Verdict::new(
+            return Err(Verdict::new(
                 Outcome::NotApplicable,
                 format!(
                     "the runbook is for {}, and this host is `{platform}`",
                     platform_list(runbook)
                 ),
-            );
+            ));
         }
         if runbook.probe.for_platform(platform).is_none() {
-            return Verdict::new(
+            return Err(Verdict::new(
                 Outcome::NotApplicable,
                 format!("the runbook has no probe for `{platform}`"),
-            );
+            ));
         }
+        Ok(platform)
+    }
 
-        let mut lifecycle = Lifecycle::new(
+    fn decide(
+        &self,
+        runbook: &Runbook,
+        waiver: Option<&WaiverNote>,
+        steps: &mut Vec<crate::results::StepRecord>,
+    ) -> Verdict {
+        let platform = match self.precondition(runbook, waiver) {
+            Ok(platform) => platform,
+            Err(verdict) => return verdict,
+        };
+        let runner = StepRunner {
+            target: self.target,
+            suite: self.suite,
+            platform,
+            limits: self.options.limits,
+            cancel: self.cancel,
+        };
+        let mut lifecycle = RunLifecycle::new(
             runbook.tier,
             self.options.healing,
             crate::lint::static_verdict(runbook, platform),
@@ -373,8 +290,8 @@ impl CaseContext<'_> {
                 Next::Run(step) => step,
             };
             let set = match step {
-                Step::Probe => &runbook.probe,
-                Step::Remediate => {
+                RunStep::Probe => &runbook.probe,
+                RunStep::Remediate => {
                     // Probes run in parallel; a target heals one runbook at a
                     // time, and its verify runs before the next remediation.
                     remediation_guard = Some(
@@ -387,9 +304,11 @@ impl CaseContext<'_> {
                         .as_ref()
                         .expect("the lifecycle remediates only runbooks with a remediation")
                 }
-                Step::Verify => runbook.verify_or_probe(),
+                RunStep::Verify => runbook.verify_or_probe(),
             };
-            let record = self.run_step(runbook, step.as_str(), step, set, platform);
+            let record = runner
+                .variant(runbook, step.as_str(), step.as_str(), set)
+                .expect("probe, remediation and verify variants are checked before they run");
             let exit = match &record.result {
                 Ok(output) => output.exit,
                 Err(error) => {
@@ -400,92 +319,10 @@ impl CaseContext<'_> {
             };
             steps.push(record);
             lifecycle.record(step, exit);
-            if step == Step::Verify {
+            if step == RunStep::Verify {
                 drop(remediation_guard.take());
             }
         }
-    }
-
-    fn run_step(
-        &self,
-        runbook: &Runbook,
-        label: &str,
-        step: Step,
-        set: &ScriptSet,
-        platform: &str,
-    ) -> StepRecord {
-        let (variant, script) = set
-            .for_platform(platform)
-            .expect("probe, remediation and verify variants are checked before they run");
-        let request = step_request(
-            self.suite,
-            runbook,
-            step.as_str(),
-            platform,
-            script.text(),
-            self.options.limits,
-        );
-        StepRecord {
-            label: label.to_owned(),
-            variant: variant.to_owned(),
-            script: script.clone(),
-            started_at: Local::now(),
-            result: self.target.run(&request, self.cancel),
-        }
-    }
-}
-
-/// Adds what the last step said to the verdict (`… — unattended-upgrades is
-/// not installed`), so the console line and JUnit message explain
-/// themselves: stdout's first line, or stderr's when stdout is empty.
-pub fn with_evidence(mut verdict: Verdict, last: Option<&StepRecord>) -> Verdict {
-    let Some(Ok(output)) = last.map(|step| &step.result) else {
-        return verdict;
-    };
-    let said = [&output.stdout, &output.stderr]
-        .into_iter()
-        .find_map(|captured| {
-            crate::text::xml_safe(&captured.bytes)
-                .lines()
-                .map(str::trim)
-                .find(|line| !line.is_empty())
-                .map(|line| line.chars().take(200).collect::<String>())
-        });
-    if let Some(line) = said {
-        verdict.detail = format!("{} — {line}", verdict.detail);
-    }
-    verdict
-}
-
-/// The request for one step: its `COMPLY_*` environment (only the inputs the
-/// runbook declares, with their effective values) and its timeout.
-pub fn step_request<'a>(
-    suite: &Suite,
-    runbook: &Runbook,
-    step: &str,
-    platform: &str,
-    script: &'a str,
-    limits: StepLimits,
-) -> StepRequest<'a> {
-    let mut env = vec![
-        ("COMPLY_STEP".to_owned(), step.to_owned()),
-        ("COMPLY_RUNBOOK".to_owned(), runbook.id.to_string()),
-        ("COMPLY_PLATFORM".to_owned(), platform.to_owned()),
-    ];
-    for name in runbook.inputs.keys() {
-        let value = suite
-            .inputs
-            .get(name)
-            .or_else(|| runbook.inputs.get(name))
-            .expect("declared");
-        env.push((name.env_var(), value.to_env()));
-    }
-    let timeout = Duration::from_secs(runbook.timeout_s);
-    StepRequest {
-        script,
-        env,
-        timeout: limits.timeout_cap.map_or(timeout, |cap| cap.min(timeout)),
-        output_limit: limits.output_limit,
     }
 }
 
@@ -509,9 +346,12 @@ mod tests {
     use std::collections::HashMap;
     use std::sync::Mutex;
 
+    use std::time::Duration;
+
     use super::*;
-    use crate::model::RunbookId;
-    use crate::target::{Captured, Exit};
+    use crate::model::{RunbookId, Waiver};
+    use crate::step::StepLimits;
+    use crate::target::{Captured, Exit, StepOutput, StepRequest};
 
     /// Exits by (runbook, step); a step not in the table exits 0. The
     /// platform probe answers `debian` unless `platform` says otherwise.
@@ -562,7 +402,7 @@ mod tests {
             "fake-host".to_owned()
         }
 
-        fn run(
+        fn run_step(
             &self,
             request: &StepRequest<'_>,
             cancel: &Cancel,
@@ -579,7 +419,10 @@ mod tests {
                 return self
                     .platform
                     .map(|id| output(Exit::Code(0), &format!("ID={id}\n")))
-                    .map_err(|why| TargetError(why.to_owned()));
+                    .map_err(|why| TargetError::Unreachable {
+                        advice: why.to_owned(),
+                        said: "fake".to_owned(),
+                    });
             };
             if cancel.is_cancelled() {
                 return Ok(output(Exit::Cancelled, ""));
@@ -664,16 +507,16 @@ mod tests {
             fn hostname(&self) -> String {
                 self.0.hostname()
             }
-            fn run(
+            fn run_step(
                 &self,
                 request: &StepRequest<'_>,
                 cancel: &Cancel,
             ) -> Result<StepOutput, TargetError> {
-                self.0.run(request, cancel)
+                self.0.run_step(request, cancel)
             }
         }
         let targets: Vec<Box<dyn Target>> = vec![Box::new(Shared(fake.clone()))];
-        (run(suite, &targets, options, cancel, |_| {}), fake)
+        (run_suite(suite, &targets, options, cancel, |_| {}), fake)
     }
 
     fn waiver(id: &str, expires: (i32, u32, u32)) -> Waiver {

@@ -6,8 +6,9 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use super::fixture::{BaseImage, Fixture, Kind, materialize};
-use crate::engine::{Engine, EngineError, FIXTURE_LABEL};
+use super::error::GateError;
+use super::fixture::{BaseImage, Fixture, FixtureKind, materialize};
+use crate::engine::{Engine, FIXTURE_LABEL};
 
 /// What a build did, for the console.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,17 +20,17 @@ pub enum Built {
 impl Fixture {
     pub fn is_built(&self, engine: &Engine) -> bool {
         match self.def.kind {
-            Kind::Container => engine.image_exists(&self.image),
-            Kind::Vm => super::vm::is_built(self),
+            FixtureKind::Container => engine.image_exists(&self.image),
+            FixtureKind::Vm => super::vm::is_built(self),
         }
     }
 
     /// Builds the fixture's image (and its base first) unless present.
-    pub fn build(&self, engine: &Engine, say: &mut dyn FnMut(&str)) -> Result<Built, EngineError> {
+    pub fn build(&self, engine: &Engine, say: &mut dyn FnMut(&str)) -> Result<Built, GateError> {
         if self.is_built(engine) {
             return Ok(Built::UpToDate);
         }
-        if self.def.kind == Kind::Vm {
+        if self.def.kind == FixtureKind::Vm {
             let started = std::time::Instant::now();
             super::vm::build(self, say)?;
             return Ok(Built::Built {
@@ -75,7 +76,7 @@ impl Fixture {
 }
 
 /// debootstrap into a temporary directory, then `tar | <engine> import`.
-fn build_base(engine: &Engine, base: &BaseImage) -> Result<(), EngineError> {
+fn build_base(engine: &Engine, base: &BaseImage) -> Result<(), GateError> {
     let recipe = materialize(&base.dir)?;
     let rootfs: PathBuf = recipe.path().join("rootfs");
     let status = std::process::Command::new("sh")
@@ -84,11 +85,12 @@ fn build_base(engine: &Engine, base: &BaseImage) -> Result<(), EngineError> {
         .arg(recipe.path().join("packages.txt"))
         .stdin(Stdio::null())
         .status()
-        .map_err(|e| EngineError(format!("cannot run build-rootfs.sh: {e}")))?;
+        .map_err(|e| GateError::tool("cannot run build-rootfs.sh", e))?;
     if !status.success() {
-        return Err(EngineError(format!(
-            "build-rootfs.sh failed ({status}); it needs root, debootstrap and the Debian archive"
-        )));
+        return Err(GateError::tool(
+            &format!("build-rootfs.sh failed ({status})"),
+            "it needs root, debootstrap and the Debian archive",
+        ));
     }
     // --xattrs keeps file capabilities (ping's cap_net_raw).
     let mut tar = std::process::Command::new("tar")
@@ -103,7 +105,7 @@ fn build_base(engine: &Engine, base: &BaseImage) -> Result<(), EngineError> {
         .args(["-c", "."])
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| EngineError(format!("cannot run tar: {e}")))?;
+        .map_err(|e| GateError::tool("cannot run tar", e))?;
     let tar_out = tar.stdout.take().expect("piped");
     let import = engine
         .command([
@@ -116,12 +118,13 @@ fn build_base(engine: &Engine, base: &BaseImage) -> Result<(), EngineError> {
         .stdin(tar_out)
         .stdout(Stdio::null())
         .status()
-        .map_err(|e| EngineError(format!("cannot run `{} import`: {e}", engine.name())))?;
-    let tar_status = tar.wait().map_err(|e| EngineError(format!("tar: {e}")))?;
+        .map_err(|e| GateError::tool(&format!("cannot run `{} import`", engine.name()), e))?;
+    let tar_status = tar.wait().map_err(|e| GateError::tool("tar", e))?;
     if !import.success() || !tar_status.success() {
-        return Err(EngineError(format!(
-            "importing the base root filesystem failed (tar {tar_status}, import {import})"
-        )));
+        return Err(GateError::tool(
+            "importing the base root filesystem failed",
+            format!("tar {tar_status}, import {import}"),
+        ));
     }
     Ok(())
 }

@@ -20,8 +20,9 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use super::error::GateError;
 use super::fixture::Fixture;
-use crate::engine::{Engine, EngineError};
+use crate::engine::Engine;
 use crate::model::sha256_hex;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +80,7 @@ const UNIT_KINDS: [&str; 4] = [".service", ".socket", ".timer", ".path"];
 
 /// Runs a shell command on the fixture and returns its stdout.
 pub trait Shell {
-    fn output(&self, command: &str) -> Result<String, EngineError>;
+    fn output(&self, command: &str) -> Result<String, GateError>;
 }
 
 /// `docker exec CONTAINER sh -c …`.
@@ -89,16 +90,16 @@ pub struct ContainerShell {
 }
 
 impl Shell for ContainerShell {
-    fn output(&self, command: &str) -> Result<String, EngineError> {
-        self.engine
-            .output(["exec", "--", self.container.as_str(), "sh", "-c", command])
+    fn output(&self, command: &str) -> Result<String, GateError> {
+        Ok(self
+            .engine
+            .output(["exec", "--", self.container.as_str(), "sh", "-c", command])?)
     }
 }
 
 impl Shell for crate::target::ssh::Ssh {
-    fn output(&self, command: &str) -> Result<String, EngineError> {
-        self.command_output(command)
-            .map_err(|error| EngineError(error.0))
+    fn output(&self, command: &str) -> Result<String, GateError> {
+        Ok(self.command_output(command)?)
     }
 }
 
@@ -162,7 +163,7 @@ impl<S: Shell> Tracker<S> {
         &self.shell
     }
 
-    pub fn manifest(&self) -> Result<Manifest, EngineError> {
+    pub fn manifest(&self) -> Result<Manifest, GateError> {
         let files = match &self.files {
             Files::Layers { upper, lower } => self.read_layers(upper, lower)?,
             Files::Diff { engine, container } => self.read_through_diff(engine, container)?,
@@ -187,14 +188,13 @@ impl<S: Shell> Tracker<S> {
         &self,
         upper: &Path,
         lower: &[PathBuf],
-    ) -> Result<BTreeMap<String, Entry>, EngineError> {
+    ) -> Result<BTreeMap<String, Entry>, GateError> {
         let mut files = BTreeMap::new();
         let mut stack = vec![upper.to_path_buf()];
         while let Some(dir) = stack.pop() {
-            let entries = std::fs::read_dir(&dir)
-                .map_err(|e| EngineError(format!("{}: {e}", dir.display())))?;
+            let entries = std::fs::read_dir(&dir).map_err(|e| GateError::file(&dir, e))?;
             for entry in entries {
-                let entry = entry.map_err(|e| EngineError(format!("{}: {e}", dir.display())))?;
+                let entry = entry.map_err(|e| GateError::file(&dir, e))?;
                 let host_path = entry.path();
                 let relative = host_path
                     .strip_prefix(upper)
@@ -227,7 +227,7 @@ impl<S: Shell> Tracker<S> {
         &self,
         engine: &Engine,
         container: &str,
-    ) -> Result<BTreeMap<String, Entry>, EngineError> {
+    ) -> Result<BTreeMap<String, Entry>, GateError> {
         let diff = engine.output(["diff", "--", container])?;
         let paths: Vec<String> = diff
             .lines()
@@ -245,7 +245,7 @@ impl<S: Shell> Tracker<S> {
     }
 
     /// Every file under the roots, described and hashed on the machine.
-    fn read_roots(&self, roots: &[String]) -> Result<BTreeMap<String, Entry>, EngineError> {
+    fn read_roots(&self, roots: &[String]) -> Result<BTreeMap<String, Entry>, GateError> {
         let roots: Vec<String> = roots
             .iter()
             .map(|r| crate::target::remote::shell_quote(r))
@@ -256,7 +256,7 @@ impl<S: Shell> Tracker<S> {
         Ok(parse_listing(&listing, |path| self.ignored(path)))
     }
 
-    fn units(&self) -> Result<BTreeMap<String, String>, EngineError> {
+    fn units(&self) -> Result<BTreeMap<String, String>, GateError> {
         let listing = self
             .shell
             .output("systemctl list-units --all --no-legend --plain --full --no-pager")?;
@@ -357,8 +357,8 @@ fn parse_listing(listing: &str, ignored: impl Fn(&str) -> bool) -> BTreeMap<Stri
 }
 
 /// A path of a layer as an entry; an overlayfs whiteout is a deletion.
-fn describe(host_path: &Path) -> Result<Entry, EngineError> {
-    let failed = |e: std::io::Error| EngineError(format!("{}: {e}", host_path.display()));
+fn describe(host_path: &Path) -> Result<Entry, GateError> {
+    let failed = |e: std::io::Error| GateError::file(host_path, e);
     let meta = std::fs::symlink_metadata(host_path).map_err(failed)?;
     let owner = (meta.uid(), meta.gid());
     let mode = meta.mode() & 0o7777;

@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::engine::EngineError;
+use super::error::GateError;
 use crate::load::{InputError, Place, from_toml};
 use crate::model::{Platform, sha256_hex};
 
 /// How a fixture runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub enum FixtureKind {
     Container,
     Vm,
 }
@@ -26,7 +26,7 @@ pub enum Kind {
 pub struct FixtureToml {
     pub name: String,
     pub platform: Platform,
-    pub kind: Kind,
+    pub kind: FixtureKind,
     /// Whether PID 1 is an init system (systemd): then unit states count
     /// as changes a remediation makes.
     #[serde(default)]
@@ -265,14 +265,14 @@ pub fn discover(root: &Place) -> Result<BTreeMap<String, Fixture>, InputError> {
         let environment = base_environment();
         let base_hash = tree_hash(&files(&base_dir)?, &[&environment[0], &environment[1]]);
         let hash = tree_hash(&files(&dir)?, &[&base_hash]);
-        if def.kind == Kind::Vm && def.vm.is_none() {
+        if def.kind == FixtureKind::Vm && def.vm.is_none() {
             return Err(
                 InputError::new(file, "a fixture of kind `vm` needs a [vm] section").field("vm"),
             );
         }
         let image = match def.kind {
-            Kind::Container => format!("comply-fixture/{}:{hash}", def.name),
-            Kind::Vm => image_dir(&def.name, &hash).display().to_string(),
+            FixtureKind::Container => format!("comply-fixture/{}:{hash}", def.name),
+            FixtureKind::Vm => image_dir(&def.name, &hash).display().to_string(),
         };
         let fixture = Fixture {
             image,
@@ -327,19 +327,17 @@ pub fn select(
 /// Writes a tree's files into a fresh temporary directory (embedded files
 /// have no modes: scripts are made executable by their Dockerfile or run
 /// through `sh`).
-pub(super) fn materialize(dir: &Place) -> Result<tempfile::TempDir, EngineError> {
+pub(super) fn materialize(dir: &Place) -> Result<tempfile::TempDir, GateError> {
     let out = tempfile::Builder::new()
         .prefix("comply-fixture-")
         .tempdir()
-        .map_err(|e| EngineError(format!("cannot create a build directory: {e}")))?;
-    for (path, bytes) in files(dir).map_err(|e| EngineError(e.to_string()))? {
+        .map_err(|e| GateError::tool("cannot create a build directory", e))?;
+    for (path, bytes) in files(dir).map_err(|e| GateError::Fixture(e.to_string()))? {
         let target = out.path().join(&path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| EngineError(format!("{}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| GateError::file(parent, e))?;
         }
-        std::fs::write(&target, bytes)
-            .map_err(|e| EngineError(format!("{}: {e}", target.display())))?;
+        std::fs::write(&target, bytes).map_err(|e| GateError::file(&target, e))?;
     }
     Ok(out)
 }

@@ -78,7 +78,7 @@ impl Shellcheck {
             grace: Duration::from_secs(1),
             output_limit: 16 * 1024 * 1024,
         };
-        let output = match process::run(
+        let output = match process::run_captured(
             command,
             script.text().as_bytes().to_vec(),
             limits,

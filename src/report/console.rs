@@ -8,9 +8,8 @@ use std::time::Duration;
 use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::json::Totals;
-use crate::outcome::{Kind, Mode, Outcome};
-use crate::runner::{CaseResult, Event, RunReport};
+use crate::outcome::{Mode, Outcome, Status};
+use crate::results::{CaseResult, Event, RunReport, Totals};
 
 pub struct Console {
     mode: Mode,
@@ -19,11 +18,11 @@ pub struct Console {
     progress: ProgressBar,
 }
 
-fn style(kind: Kind) -> Style {
+fn style(kind: Status) -> Style {
     let color = match kind {
-        Kind::Pass => AnsiColor::Green,
-        Kind::Skipped => AnsiColor::Yellow,
-        Kind::Failure | Kind::Error => AnsiColor::Red,
+        Status::Pass => AnsiColor::Green,
+        Status::Skipped => AnsiColor::Yellow,
+        Status::Failure | Status::Error => AnsiColor::Red,
     };
     Style::new().fg_color(Some(color.into())).bold()
 }
@@ -81,12 +80,13 @@ impl Console {
                     );
                 });
             }
+            Event::RunFinished(report) => self.summary(report),
         }
     }
 
     fn case_line(&self, case: &CaseResult) -> String {
         let outcome = case.verdict.outcome;
-        let kind = outcome.kind(self.mode);
+        let kind = outcome.status(self.mode);
         let style = style(kind);
         let runbook = &case.runbook;
         let mut subject = String::new();
@@ -105,14 +105,14 @@ impl Console {
             runbook.primary_citation().id,
             runbook.title,
         );
-        if kind != Kind::Pass {
+        if kind != Status::Pass {
             line.push_str(&format!("\n{:>30} {}", "└─", case.verdict.detail));
         }
         line
     }
 
     /// The closing summary: counts per target and outcome.
-    pub fn summary(&mut self, run: &RunReport) {
+    fn summary(&mut self, run: &RunReport) {
         self.progress.finish_and_clear();
         for target in &run.targets {
             let totals = Totals::of(run.mode, &target.cases);
@@ -128,9 +128,9 @@ impl Console {
             let worst = target
                 .cases
                 .iter()
-                .map(|c| c.verdict.outcome.kind(run.mode))
+                .map(|c| c.verdict.outcome.status(run.mode))
                 .max();
-            let style = style(worst.unwrap_or(Kind::Pass));
+            let style = style(worst.unwrap_or(Status::Pass));
             crate::outln!(
                 "{style}{:>18}{style:#} [{:>7.3}s] {} on {} ({}): {} passed, {} failed, {} errors, {} skipped{}",
                 "SUMMARY",

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rustix::fs::{Mode, OFlags};
 
 use crate::model::sha256_hex;
-use crate::runner::{CaseResult, RunReport};
+use crate::results::{CaseResult, RunReport};
 use crate::target::Exit;
 
 /// A path component from a target, runbook, step or scenario name: only

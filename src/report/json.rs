@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::RunMeta;
-use crate::outcome::{Kind, Mode, Outcome};
-use crate::runner::{CaseResult, RunReport, StepRecord};
+use crate::outcome::{Mode, Outcome, Status};
+use crate::results::{CaseResult, RunReport, StepRecord, Totals};
 use crate::target::{Captured, Exit};
 
 pub const SCHEMA: &str = "comply.report/v1";
@@ -25,32 +25,6 @@ struct JsonReport<'a> {
     interrupted: bool,
     totals: Totals,
     targets: Vec<JsonTarget<'a>>,
-}
-
-/// Case counts by JUnit kind.
-#[derive(Serialize, Default, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Totals {
-    pub tests: usize,
-    pub passed: usize,
-    pub failures: usize,
-    pub errors: usize,
-    pub skipped: usize,
-}
-
-impl Totals {
-    pub fn of<'a>(mode: Mode, cases: impl IntoIterator<Item = &'a CaseResult>) -> Totals {
-        let mut totals = Totals::default();
-        for case in cases {
-            totals.tests += 1;
-            match case.verdict.outcome.kind(mode) {
-                Kind::Pass => totals.passed += 1,
-                Kind::Failure => totals.failures += 1,
-                Kind::Error => totals.errors += 1,
-                Kind::Skipped => totals.skipped += 1,
-            }
-        }
-        totals
-    }
 }
 
 #[derive(Serialize)]
@@ -74,7 +48,7 @@ struct JsonCase<'a> {
     classname: String,
     name: String,
     outcome: Outcome,
-    kind: Kind,
+    kind: Status,
     message: String,
     started_at: String,
     duration_s: f64,
@@ -174,7 +148,7 @@ fn case(mode: Mode, case: &CaseResult) -> JsonCase<'_> {
         classname: super::junit::classname(&case.target, runbook),
         name: super::junit::case_name(runbook, case.gate.as_ref().map(|g| g.scenario.as_str())),
         outcome: case.verdict.outcome,
-        kind: case.verdict.outcome.kind(mode),
+        kind: case.verdict.outcome.status(mode),
         message: case.verdict.message(),
         started_at: timestamp(&case.started_at),
         duration_s: case.duration.as_secs_f64(),
@@ -208,7 +182,7 @@ pub fn render(run: &RunReport, meta: &RunMeta) -> Vec<u8> {
         started_at: timestamp(&run.started_at),
         duration_s: run.duration.as_secs_f64(),
         interrupted: run.interrupted,
-        totals: Totals::of(run.mode, run.cases()),
+        totals: run.totals(),
         targets: run
             .targets
             .iter()

@@ -5,8 +5,8 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 use super::RunMeta;
 use super::transcript;
 use crate::model::Runbook;
-use crate::outcome::{Kind, Mode};
-use crate::runner::{CaseResult, RunReport};
+use crate::outcome::{Mode, Status};
+use crate::results::{CaseResult, RunReport};
 use crate::text::xml_safe;
 
 /// The default output is a superset that GitLab, Jenkins, GitHub reporters
@@ -128,13 +128,13 @@ pub fn case_name(runbook: &Runbook, scenario: Option<&str>) -> String {
 fn test_case(run: &RunReport, case: &CaseResult, dialect: Dialect) -> TestCase {
     let outcome = case.verdict.outcome;
     let message = xml_safe(case.verdict.message().as_bytes());
-    let mut status = match outcome.kind(run.mode) {
-        Kind::Pass => TestCaseStatus::success(),
-        Kind::Failure => TestCaseStatus::non_success(NonSuccessKind::Failure),
-        Kind::Error => TestCaseStatus::non_success(NonSuccessKind::Error),
-        Kind::Skipped => TestCaseStatus::skipped(),
+    let mut status = match outcome.status(run.mode) {
+        Status::Pass => TestCaseStatus::success(),
+        Status::Failure => TestCaseStatus::non_success(NonSuccessKind::Failure),
+        Status::Error => TestCaseStatus::non_success(NonSuccessKind::Error),
+        Status::Skipped => TestCaseStatus::skipped(),
     };
-    if outcome.kind(run.mode) != Kind::Pass {
+    if outcome.status(run.mode) != Status::Pass {
         status.set_type(outcome.as_str()).set_message(message);
     }
     let mut test_case = TestCase::new(

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::runner::{CaseResult, StepRecord};
+use crate::results::{CaseResult, StepRecord};
 use crate::target::Captured;
 use crate::text::xml_safe;
 

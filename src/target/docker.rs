@@ -64,19 +64,19 @@ impl Docker {
             .lines()
             .find(|line| engine_said.iter().any(|s| line.contains(s)))
         {
-            return Some(TargetError(format!(
-                "`{} exec` failed (exit {code}): {}",
-                self.engine.name(),
-                line.trim()
-            )));
+            return Some(TargetError::ExecFailed {
+                engine: self.engine.name().to_owned(),
+                code,
+                said: line.trim().to_owned(),
+            });
         }
         match self.engine.state(&self.container) {
             Ok(ContainerState::Running) => None,
-            Ok(state) => Some(TargetError(format!(
-                "container `{}` stopped during the step ({state:?})",
-                self.container
-            ))),
-            Err(error) => Some(TargetError(error.to_string())),
+            Ok(state) => Some(TargetError::ContainerStopped {
+                container: self.container.clone(),
+                state: format!("{state:?}"),
+            }),
+            Err(error) => Some(error.into()),
         }
     }
 }
@@ -93,27 +93,20 @@ impl Target for Docker {
     }
 
     fn check(&self) -> Result<(), TargetError> {
-        self.engine
-            .check()
-            .map_err(|e| TargetError(e.to_string()))?;
-        match self
-            .engine
-            .state(&self.container)
-            .map_err(|e| TargetError(e.to_string()))?
-        {
+        self.engine.check()?;
+        match self.engine.state(&self.container)? {
             ContainerState::Running => {}
             ContainerState::Missing => {
-                return Err(TargetError(format!(
-                    "container `{}` does not exist (`{} ps -a` lists the containers there are)",
-                    self.container,
-                    self.engine.name()
-                )));
+                return Err(TargetError::NoSuchContainer {
+                    container: self.container.clone(),
+                    engine: self.engine.name().to_owned(),
+                });
             }
             ContainerState::Stopped(state) => {
-                return Err(TargetError(format!(
-                    "container `{}` is not running (it is `{state}`): start it first",
-                    self.container
-                )));
+                return Err(TargetError::ContainerNotRunning {
+                    container: self.container.clone(),
+                    state,
+                });
             }
         }
         self.engine
@@ -126,16 +119,16 @@ impl Target for Docker {
                 "command -v timeout",
             ])
             .map(|_| ())
-            .map_err(|_| {
-                TargetError(format!(
-                    "container `{}` has no `timeout` command (coreutils or busybox), which comply needs to \
-                     enforce step timeouts inside it",
-                    self.container
-                ))
+            .map_err(|_| TargetError::NoTimeoutCommand {
+                place: format!("container `{}`", self.container),
             })
     }
 
-    fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
+    fn run_step(
+        &self,
+        request: &StepRequest<'_>,
+        cancel: &Cancel,
+    ) -> Result<StepOutput, TargetError> {
         let invocation = script::Invocation::of(request.script);
         let step_id = remote::new_step_id();
         let mut command = self
@@ -156,7 +149,7 @@ impl Target for Docker {
             grace: Duration::from_secs(2),
             output_limit: request.output_limit,
         };
-        let mut output = process::run(command, invocation.stdin, limits, cancel)?;
+        let mut output = process::run_captured(command, invocation.stdin, limits, cancel)?;
         if let Some(error) = self.engine_failure(&output) {
             return Err(error);
         }

@@ -31,7 +31,11 @@ impl Target for Local {
         hostname()
     }
 
-    fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
+    fn run_step(
+        &self,
+        request: &StepRequest<'_>,
+        cancel: &Cancel,
+    ) -> Result<StepOutput, TargetError> {
         let invocation = script::Invocation::of(request.script);
         let mut command = Command::new(resolve_program(&invocation.argv[0]));
         command.args(&invocation.argv[1..]).current_dir("/");
@@ -41,6 +45,6 @@ impl Target for Local {
             grace: GRACE,
             output_limit: request.output_limit,
         };
-        process::run(command, invocation.stdin, limits, cancel)
+        process::run_captured(command, invocation.stdin, limits, cancel)
     }
 }

@@ -14,6 +14,7 @@ pub mod ssh;
 use std::time::Duration;
 
 use crate::cancel::Cancel;
+use crate::engine::EngineError;
 
 pub use process::{Captured, Exit, StepOutput};
 
@@ -30,10 +31,59 @@ pub struct StepRequest<'a> {
 
 /// The target could not run the step at all (`target-error`): unreachable,
 /// container missing, interpreter not startable. Never a verdict on the
-/// host's compliance.
+/// host's compliance. Details are kept as text where they come from another
+/// program (ssh, the engine) or from `std::io`, so records stay `Clone`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct TargetError(pub String);
+pub enum TargetError {
+    /// The local program that carries steps (`sh`, `docker`, `ssh`).
+    #[error("cannot start `{program}`: {reason}")]
+    Spawn { program: String, reason: String },
+    #[error("lost track of `{program}`: {reason}")]
+    LostTrack { program: String, reason: String },
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// The engine, not the script, failed a `docker exec`.
+    #[error("`{engine} exec` failed (exit {code}): {said}")]
+    ExecFailed {
+        engine: String,
+        code: i32,
+        said: String,
+    },
+    #[error(
+        "container `{container}` does not exist (`{engine} ps -a` lists the containers there are)"
+    )]
+    NoSuchContainer { container: String, engine: String },
+    #[error("container `{container}` is not running (it is `{state}`): start it first")]
+    ContainerNotRunning { container: String, state: String },
+    #[error("container `{container}` stopped during the step ({state})")]
+    ContainerStopped { container: String, state: String },
+    /// `place` is `container `NAME`` or `` `HOST` ``.
+    #[error(
+        "{place} has no `timeout` command (coreutils or busybox), which comply needs to enforce step timeouts there"
+    )]
+    NoTimeoutCommand { place: String },
+    /// ssh could not connect; `advice` says what to check.
+    #[error("{advice} (ssh: {said})")]
+    Unreachable { advice: String, said: String },
+    #[error("`{command}` on `{host}` failed ({status}): {stderr}")]
+    RemoteCommand {
+        command: String,
+        host: String,
+        status: String,
+        code: Option<i32>,
+        stderr: String,
+    },
+    #[error("cannot create a directory for ssh connections: {0}")]
+    ControlDir(String),
+    #[error("cannot detect the platform of `{target}`: the detection script {exit}: {stderr}")]
+    Platform {
+        target: String,
+        exit: String,
+        stderr: String,
+    },
+    #[error("cannot take the remediation lock: {0}")]
+    Lock(String),
+}
 
 pub trait Target: Send + Sync {
     /// The `--target` spelling: `local`, `docker:NAME`.
@@ -43,7 +93,11 @@ pub trait Target: Send + Sync {
     fn hostname(&self) -> String;
 
     /// Runs one step to completion, timeout or cancellation.
-    fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError>;
+    fn run_step(
+        &self,
+        request: &StepRequest<'_>,
+        cancel: &Cancel,
+    ) -> Result<StepOutput, TargetError>;
 
     /// Checks the target is usable before any case starts, so an absent
     /// container is one clear `target-error` rather than a surprise later.

@@ -109,7 +109,7 @@ enum Stop {
     Cancel,
 }
 
-pub fn run(
+pub fn run_captured(
     mut command: Command,
     stdin: Vec<u8>,
     limits: Limits,
@@ -134,11 +134,12 @@ pub fn run(
     let step_id = descendants::new_step_id();
     command.env(STEP_ID_VAR, &step_id);
     let start = Instant::now();
-    let mut child = command
-        .spawn()
-        .map_err(|error| TargetError(format!("cannot start `{program}`: {error}")))?;
+    let mut child = command.spawn().map_err(|error| TargetError::Spawn {
+        program: program.to_owned(),
+        reason: error.to_string(),
+    })?;
     let group = Pid::from_child(&child);
-    let result = Step::new(&mut child, group, &step_id, stdin, limits, start)
+    let result = StepProcess::new(&mut child, group, &step_id, stdin, limits, start)
         .and_then(|step| step.drive(cancel));
     // Nothing the step started outlives it, whatever happened.
     let leftovers = descendants::kill_leftovers(group, &step_id);
@@ -150,12 +151,15 @@ pub fn run(
         Err(error) => {
             let _ = child.kill();
             let _ = child.wait();
-            Err(TargetError(format!("lost track of `{program}`: {error}")))
+            Err(TargetError::LostTrack {
+                program: program.to_owned(),
+                reason: error.to_string(),
+            })
         }
     }
 }
 
-struct Step<'a> {
+struct StepProcess<'a> {
     child: &'a mut Child,
     group: Pid,
     step_id: &'a str,
@@ -183,7 +187,7 @@ fn set_nonblocking(fd: impl AsFd) -> io::Result<()> {
     Ok(())
 }
 
-impl<'a> Step<'a> {
+impl<'a> StepProcess<'a> {
     fn new(
         child: &'a mut Child,
         group: Pid,
@@ -208,7 +212,7 @@ impl<'a> Step<'a> {
         {
             set_nonblocking(fd)?;
         }
-        Ok(Step {
+        Ok(StepProcess {
             child,
             group,
             step_id,
@@ -456,7 +460,7 @@ mod tests {
             grace: Duration::from_millis(500),
             output_limit: 1024,
         };
-        run(
+        run_captured(
             Command::new("sh"),
             script.as_bytes().to_vec(),
             limits,
@@ -546,7 +550,8 @@ mod tests {
             grace: Duration::from_secs(5),
             output_limit: 1024,
         };
-        let output = run(Command::new("sh"), b"sleep 1000".to_vec(), limits, &cancel).unwrap();
+        let output =
+            run_captured(Command::new("sh"), b"sleep 1000".to_vec(), limits, &cancel).unwrap();
         assert_eq!(output.exit, Exit::Cancelled);
     }
 
@@ -557,7 +562,7 @@ mod tests {
             grace: Duration::from_secs(1),
             output_limit: 16,
         };
-        let error = run(
+        let error = run_captured(
             Command::new("/nonexistent/sh"),
             Vec::new(),
             limits,
@@ -565,8 +570,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            error.0.contains("cannot start `/nonexistent/sh`"),
-            "{error}"
+            matches!(&error, TargetError::Spawn { program, .. } if program == "/nonexistent/sh"),
+            "{error:?}"
         );
     }
 }

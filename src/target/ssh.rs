@@ -40,11 +40,7 @@ impl SshOptions {
         let dir = tempfile::Builder::new()
             .prefix("comply-ssh-")
             .tempdir()
-            .map_err(|error| {
-                TargetError(format!(
-                    "cannot create a directory for ssh connections: {error}"
-                ))
-            })?;
+            .map_err(|error| TargetError::ControlDir(error.to_string()))?;
         Ok(SshOptions {
             connect_timeout,
             control_dir: Some(Arc::new(dir)),
@@ -166,7 +162,10 @@ impl Ssh {
                     .unwrap_or_default()
             )
         };
-        TargetError(format!("{advice} (ssh: {line})"))
+        TargetError::Unreachable {
+            advice,
+            said: line.to_owned(),
+        }
     }
 
     fn ssh_failed(output: &StepOutput) -> bool {
@@ -194,7 +193,10 @@ impl Ssh {
             .ssh(&[])
             .arg(remote)
             .output()
-            .map_err(|error| TargetError(format!("cannot run ssh: {error}")))?;
+            .map_err(|error| TargetError::Spawn {
+                program: "ssh".to_owned(),
+                reason: error.to_string(),
+            })?;
         if output.status.success() {
             return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
         }
@@ -202,12 +204,13 @@ impl Ssh {
         if output.status.code() == Some(255) {
             return Err(self.explain(&stderr));
         }
-        Err(TargetError(format!(
-            "`{remote}` on `{}` failed ({}): {}",
-            self.address.host,
-            output.status,
-            stderr.trim()
-        )))
+        Err(TargetError::RemoteCommand {
+            command: remote.to_owned(),
+            host: self.address.host.clone(),
+            status: output.status.to_string(),
+            code: output.status.code(),
+            stderr: stderr.trim().to_owned(),
+        })
     }
 
     /// Closes the master connection, if any.
@@ -229,6 +232,9 @@ impl Drop for Ssh {
     }
 }
 
+/// The exit code of the check for `timeout` when the host has none.
+const NO_TIMEOUT: i32 = 3;
+
 impl Target for Ssh {
     fn name(&self) -> &str {
         &self.name
@@ -241,22 +247,25 @@ impl Target for Ssh {
     /// Connects once (starting the master connection) and checks the far
     /// side has `timeout`.
     fn check(&self) -> Result<(), TargetError> {
-        self.command_output("command -v timeout >/dev/null || { echo 'no timeout command' >&2; exit 3; }")
-            .map(|_| ())
-            .map_err(|error| {
-                if error.0.contains("no timeout command") {
-                    TargetError(format!(
-                        "`{}` has no `timeout` command (coreutils or busybox), which comply needs to enforce \
-                         step timeouts there",
-                        self.address.host
-                    ))
-                } else {
-                    error
-                }
-            })
+        match self.command_output(&format!(
+            "command -v timeout >/dev/null || exit {NO_TIMEOUT}"
+        )) {
+            Ok(_) => Ok(()),
+            Err(TargetError::RemoteCommand {
+                code: Some(NO_TIMEOUT),
+                ..
+            }) => Err(TargetError::NoTimeoutCommand {
+                place: format!("`{}`", self.address.host),
+            }),
+            Err(error) => Err(error),
+        }
     }
 
-    fn run(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Result<StepOutput, TargetError> {
+    fn run_step(
+        &self,
+        request: &StepRequest<'_>,
+        cancel: &Cancel,
+    ) -> Result<StepOutput, TargetError> {
         let invocation = script::Invocation::of(request.script);
         let step_id = remote::new_step_id();
         // The remote login shell parses this line: every word is quoted,
@@ -285,7 +294,7 @@ impl Target for Ssh {
             grace: Duration::from_secs(2),
             output_limit: request.output_limit,
         };
-        let mut output = process::run(command, invocation.stdin, limits, cancel)?;
+        let mut output = process::run_captured(command, invocation.stdin, limits, cancel)?;
         if Self::ssh_failed(&output) {
             return Err(self.explain(&String::from_utf8_lossy(&output.stderr.bytes)));
         }

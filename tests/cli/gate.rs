@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::containers::{fixtures, gate_containers, serial};
 use crate::support::{Junit, Workspace, validate_with_xsd};
-use comply::gate::fixture::Kind;
+use comply::gate::fixture::FixtureKind;
 
 fn corpus() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -340,8 +340,8 @@ fn fixture_images_are_cached_by_their_definition() {
         // Container fixtures are images tagged by definition hash; VM
         // fixtures are disk images in the cache directory, named the same way.
         let cached_as = match fixture.def.kind {
-            Kind::Container => format!("comply-fixture/{}:", fixture.def.name),
-            Kind::Vm => format!("/{}-", fixture.def.name),
+            FixtureKind::Container => format!("comply-fixture/{}:", fixture.def.name),
+            FixtureKind::Vm => format!("/{}-", fixture.def.name),
         };
         assert!(
             fixture.image.contains(&cached_as),

@@ -1,16 +1,16 @@
 //! The gate's decisions for one runbook × fixture × scenario, as a pure
-//! state machine like [`crate::lifecycle`]: scenario → probe → remediate →
+//! state machine like [`super::run`]: scenario → probe → remediate →
 //! (changed?) → verify → remediate again → (changed again?) → verify →
 //! restart → verify. It is told what each step did and answers with the
 //! next step or the verdict.
 
-use crate::lifecycle::{ProbeResult, Verdict, classify_probe};
+use super::{Next, ProbeResult, Verdict, classify_probe, done};
 use crate::model::{Expect, Tier};
 use crate::outcome::Outcome;
 use crate::target::Exit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub enum GateStep {
     Scenario,
     Probe,
     Remediate,
@@ -21,17 +21,31 @@ pub enum Step {
     VerifyAfterRestart,
 }
 
-impl Step {
+impl GateStep {
+    /// The step's `COMPLY_STEP`: what the script is asked to do.
+    pub fn role(self) -> &'static str {
+        match self {
+            GateStep::Scenario => "scenario",
+            GateStep::Probe => "probe",
+            GateStep::Remediate | GateStep::RemediateAgain => "remediate",
+            GateStep::Verify
+            | GateStep::VerifyAgain
+            | GateStep::VerifyAfterRestart
+            | GateStep::Restart => "verify",
+        }
+    }
+
+    /// How the transcript names the step.
     pub fn label(self) -> &'static str {
         match self {
-            Step::Scenario => "scenario",
-            Step::Probe => "probe",
-            Step::Remediate => "remediate",
-            Step::Verify => "verify",
-            Step::RemediateAgain => "remediate (again)",
-            Step::VerifyAgain => "verify (after the second remediation)",
-            Step::Restart => "restart",
-            Step::VerifyAfterRestart => "verify (after restart)",
+            GateStep::Scenario => "scenario",
+            GateStep::Probe => "probe",
+            GateStep::Remediate => "remediate",
+            GateStep::Verify => "verify",
+            GateStep::RemediateAgain => "remediate (again)",
+            GateStep::VerifyAgain => "verify (after the second remediation)",
+            GateStep::Restart => "restart",
+            GateStep::VerifyAfterRestart => "verify (after restart)",
         }
     }
 }
@@ -47,22 +61,12 @@ pub enum Observed {
     Restarted(Result<(), String>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Next {
-    Run(Step),
-    Done(Verdict),
-}
-
 #[derive(Debug, Clone)]
 pub struct GateLifecycle {
     tier: Tier,
     expect: Expect,
     static_verdict: Option<Verdict>,
-    observed: Vec<(Step, Observed)>,
-}
-
-fn done(outcome: Outcome, detail: impl Into<String>) -> Next {
-    Next::Done(Verdict::new(outcome, detail))
+    observed: Vec<(GateStep, Observed)>,
 }
 
 /// At most this many changes are named in a verdict.
@@ -91,16 +95,16 @@ impl GateLifecycle {
         }
     }
 
-    pub fn record(&mut self, step: Step, observed: Observed) {
+    pub fn record(&mut self, step: GateStep, observed: Observed) {
         self.observed.push((step, observed));
     }
 
-    fn last(&self) -> Option<&(Step, Observed)> {
+    fn last(&self) -> Option<&(GateStep, Observed)> {
         self.observed.last()
     }
 
     /// A probe or verify step's verdict when it did not give a clear 0/1.
-    fn unclear(step: Step, exit: Exit) -> Option<Next> {
+    fn unclear(step: GateStep, exit: Exit) -> Option<Next<GateStep>> {
         match classify_probe(exit) {
             ProbeResult::Compliant | ProbeResult::NonCompliant => None,
             ProbeResult::NotApplicable => Some(done(
@@ -117,53 +121,53 @@ impl GateLifecycle {
         }
     }
 
-    pub fn next(&self) -> Next {
+    pub fn next(&self) -> Next<GateStep> {
         let Some((step, observed)) = self.last() else {
-            return Next::Run(Step::Scenario);
+            return Next::Run(GateStep::Scenario);
         };
         match (step, observed) {
-            (Step::Scenario, Observed::Exit(Exit::Code(0))) => Next::Run(Step::Probe),
-            (Step::Scenario, Observed::Exit(Exit::Cancelled)) => done(Outcome::Interrupted, "comply was interrupted"),
-            (Step::Scenario, Observed::Exit(exit)) => done(
+            (GateStep::Scenario, Observed::Exit(Exit::Code(0))) => Next::Run(GateStep::Probe),
+            (GateStep::Scenario, Observed::Exit(Exit::Cancelled)) => done(Outcome::Interrupted, "comply was interrupted"),
+            (GateStep::Scenario, Observed::Exit(exit)) => done(
                 Outcome::FixtureError,
                 format!("the scenario script {exit}: it must put the fixture into its state and exit 0"),
             ),
-            (Step::Probe, Observed::Exit(exit)) => self.after_probe(*exit),
-            (Step::Remediate, Observed::Remediated(exit, changes)) if self.expect == Expect::Refused => {
+            (GateStep::Probe, Observed::Exit(exit)) => self.after_probe(*exit),
+            (GateStep::Remediate, Observed::Remediated(exit, changes)) if self.expect == Expect::Refused => {
                 Self::after_refusal(*exit, changes)
             }
-            (Step::Remediate, Observed::Remediated(exit, changes)) => match exit {
+            (GateStep::Remediate, Observed::Remediated(exit, changes)) => match exit {
                 Exit::Cancelled => done(Outcome::Interrupted, "comply was interrupted"),
                 Exit::Code(0) if changes.is_empty() => done(
                     Outcome::NoopRunbook,
                     "the remediation exited 0 but changed nothing in the fixture: no file's content, mode or owner, no unit's state",
                 ),
-                Exit::Code(0) => Next::Run(Step::Verify),
+                Exit::Code(0) => Next::Run(GateStep::Verify),
                 other => done(Outcome::RemediationFailed, format!("the remediation {other}")),
             },
-            (Step::Verify, Observed::Exit(exit)) => Self::unclear(Step::Verify, *exit).unwrap_or_else(|| match exit {
-                Exit::Code(0) => Next::Run(Step::RemediateAgain),
+            (GateStep::Verify, Observed::Exit(exit)) => Self::unclear(GateStep::Verify, *exit).unwrap_or_else(|| match exit {
+                Exit::Code(0) => Next::Run(GateStep::RemediateAgain),
                 _ => done(Outcome::NotHealed, "the remediation exited 0 but the verify step still fails"),
             }),
-            (Step::RemediateAgain, Observed::Remediated(exit, changes)) => match exit {
+            (GateStep::RemediateAgain, Observed::Remediated(exit, changes)) => match exit {
                 Exit::Cancelled => done(Outcome::Interrupted, "comply was interrupted"),
-                Exit::Code(0) if changes.is_empty() => Next::Run(Step::VerifyAgain),
+                Exit::Code(0) if changes.is_empty() => Next::Run(GateStep::VerifyAgain),
                 Exit::Code(0) => done(
                     Outcome::NotIdempotent,
                     format!("a second remediation on the healed fixture changed it again: {}", list(changes)),
                 ),
                 other => done(Outcome::NotIdempotent, format!("a second remediation on the healed fixture {other}")),
             },
-            (Step::VerifyAgain, Observed::Exit(exit)) => Self::unclear(Step::VerifyAgain, *exit).unwrap_or_else(|| match exit {
-                Exit::Code(0) => Next::Run(Step::Restart),
+            (GateStep::VerifyAgain, Observed::Exit(exit)) => Self::unclear(GateStep::VerifyAgain, *exit).unwrap_or_else(|| match exit {
+                Exit::Code(0) => Next::Run(GateStep::Restart),
                 _ => done(Outcome::NotIdempotent, "the verify step fails after a second remediation"),
             }),
-            (Step::Restart, Observed::Restarted(Ok(()))) => Next::Run(Step::VerifyAfterRestart),
-            (Step::Restart, Observed::Restarted(Err(why))) => {
+            (GateStep::Restart, Observed::Restarted(Ok(()))) => Next::Run(GateStep::VerifyAfterRestart),
+            (GateStep::Restart, Observed::Restarted(Err(why))) => {
                 done(Outcome::FixtureError, format!("the fixture did not come back after a restart: {why}"))
             }
-            (Step::VerifyAfterRestart, Observed::Exit(exit)) => {
-                Self::unclear(Step::VerifyAfterRestart, *exit).unwrap_or_else(|| match exit {
+            (GateStep::VerifyAfterRestart, Observed::Exit(exit)) => {
+                Self::unclear(GateStep::VerifyAfterRestart, *exit).unwrap_or_else(|| match exit {
                     Exit::Code(0) => done(
                         Outcome::Healed,
                         "the probe caught the broken scenario; the remediation healed it, a second run changed nothing, and it stayed healed after a restart",
@@ -180,7 +184,7 @@ impl GateLifecycle {
 
     /// A `*.refused.sh` scenario: the remediation must say no and leave the
     /// fixture exactly as it found it.
-    fn after_refusal(exit: Exit, changes: &[String]) -> Next {
+    fn after_refusal(exit: Exit, changes: &[String]) -> Next<GateStep> {
         match exit {
             Exit::Cancelled => done(Outcome::Interrupted, "comply was interrupted"),
             Exit::Code(0) => done(
@@ -203,8 +207,8 @@ impl GateLifecycle {
         }
     }
 
-    fn after_probe(&self, exit: Exit) -> Next {
-        if let Some(next) = Self::unclear(Step::Probe, exit) {
+    fn after_probe(&self, exit: Exit) -> Next<GateStep> {
+        if let Some(next) = Self::unclear(GateStep::Probe, exit) {
             return next;
         }
         let failed = exit != Exit::Code(0);
@@ -227,7 +231,7 @@ impl GateLifecycle {
             ),
             (Expect::Broken | Expect::Refused, true) => match &self.static_verdict {
                 Some(verdict) => Next::Done(verdict.clone()),
-                None => Next::Run(Step::Remediate),
+                None => Next::Run(GateStep::Remediate),
             },
         }
     }
@@ -239,7 +243,7 @@ mod tests {
     use rstest::rstest;
 
     use Exit::{Code, TimedOut};
-    use Step::*;
+    use GateStep::*;
 
     fn change() -> Vec<String> {
         vec!["added or changed /etc/x.d/a".to_owned()]
@@ -251,7 +255,7 @@ mod tests {
         expect: Expect,
         static_verdict: Option<Verdict>,
         observations: Vec<Observed>,
-    ) -> (Vec<Step>, Outcome) {
+    ) -> (Vec<GateStep>, Outcome) {
         let mut lifecycle = GateLifecycle::new(tier, expect, static_verdict);
         let mut observations = observations.into_iter();
         let mut steps = Vec::new();

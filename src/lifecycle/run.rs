@@ -2,96 +2,32 @@
 //! machine: it is told what each step did and answers with the next step or
 //! the verdict. No processes, no clocks — so every path is a table test.
 
+use super::{Healing, Next, ProbeResult, Verdict, classify_probe, done};
 use crate::model::Tier;
 use crate::outcome::Outcome;
 use crate::target::Exit;
 
 /// A step of the run lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub enum RunStep {
     Probe,
     Remediate,
     Verify,
 }
 
-impl Step {
+impl RunStep {
     pub fn as_str(self) -> &'static str {
         match self {
-            Step::Probe => "probe",
-            Step::Remediate => "remediate",
-            Step::Verify => "verify",
+            RunStep::Probe => "probe",
+            RunStep::Remediate => "remediate",
+            RunStep::Verify => "verify",
         }
-    }
-}
-
-/// What `comply run` may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Healing {
-    /// Check mode: probe only.
-    Off,
-    /// `--remediate`, with or without `--allow-tier L2`.
-    On { allow_l2: bool },
-}
-
-/// An outcome with the sentence that explains it; the outcome name leads
-/// the JUnit `message` (README: Outcomes).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
-    pub outcome: Outcome,
-    pub detail: String,
-}
-
-impl Verdict {
-    pub fn new(outcome: Outcome, detail: impl Into<String>) -> Self {
-        Verdict {
-            outcome,
-            detail: detail.into(),
-        }
-    }
-
-    /// `"empty-runbook: remediate_script is blank"`.
-    pub fn message(&self) -> String {
-        format!("{}: {}", self.outcome, self.detail)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Next {
-    Run(Step),
-    Done(Verdict),
-}
-
-/// What a probe or verify step's exit means (docs/targets.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProbeResult {
-    Compliant,
-    NonCompliant,
-    NotApplicable,
-    /// Could not tell: never a reason to remediate.
-    Error(Outcome, &'static str),
-    Interrupted,
-}
-
-pub fn classify_probe(exit: Exit) -> ProbeResult {
-    match exit {
-        Exit::Code(0) => ProbeResult::Compliant,
-        Exit::Code(1) => ProbeResult::NonCompliant,
-        Exit::Code(77) => ProbeResult::NotApplicable,
-        Exit::Code(_) => ProbeResult::Error(
-            Outcome::ProbeError,
-            "exit codes mean 0 compliant, 1 non-compliant, 77 not applicable",
-        ),
-        Exit::Signal(_) => ProbeResult::Error(Outcome::ProbeError, "it was killed"),
-        Exit::TimedOut => {
-            ProbeResult::Error(Outcome::Timeout, "it ran past its timeout and was killed")
-        }
-        Exit::Cancelled => ProbeResult::Interrupted,
     }
 }
 
 /// The run lifecycle of one runbook on one target.
 #[derive(Debug, Clone)]
-pub struct Lifecycle {
+pub struct RunLifecycle {
     tier: Tier,
     healing: Healing,
     /// A static finding (`empty-runbook`, `noop-runbook`): reported even when
@@ -102,9 +38,9 @@ pub struct Lifecycle {
     verify: Option<Exit>,
 }
 
-impl Lifecycle {
+impl RunLifecycle {
     pub fn new(tier: Tier, healing: Healing, static_verdict: Option<Verdict>) -> Self {
-        Lifecycle {
+        RunLifecycle {
             tier,
             healing,
             static_verdict,
@@ -114,18 +50,18 @@ impl Lifecycle {
         }
     }
 
-    pub fn record(&mut self, step: Step, exit: Exit) {
+    pub fn record(&mut self, step: RunStep, exit: Exit) {
         let slot = match step {
-            Step::Probe => &mut self.probe,
-            Step::Remediate => &mut self.remediate,
-            Step::Verify => &mut self.verify,
+            RunStep::Probe => &mut self.probe,
+            RunStep::Remediate => &mut self.remediate,
+            RunStep::Verify => &mut self.verify,
         };
         *slot = Some(exit);
     }
 
-    pub fn next(&self) -> Next {
+    pub fn next(&self) -> Next<RunStep> {
         let Some(probe) = self.probe else {
-            return Next::Run(Step::Probe);
+            return Next::Run(RunStep::Probe);
         };
         let probe = classify_probe(probe);
         match probe {
@@ -182,7 +118,7 @@ impl Lifecycle {
             Healing::On { .. } => {}
         }
         let Some(remediate) = self.remediate else {
-            return Next::Run(Step::Remediate);
+            return Next::Run(RunStep::Remediate);
         };
         match remediate {
             Exit::Code(0) => {}
@@ -200,7 +136,7 @@ impl Lifecycle {
             }
         }
         let Some(verify) = self.verify else {
-            return Next::Run(Step::Verify);
+            return Next::Run(RunStep::Verify);
         };
         match classify_probe(verify) {
             ProbeResult::Compliant => done(
@@ -226,10 +162,6 @@ impl Lifecycle {
     }
 }
 
-fn done(outcome: Outcome, detail: impl Into<String>) -> Next {
-    Next::Done(Verdict::new(outcome, detail))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,8 +177,8 @@ mod tests {
         healing: Healing,
         static_verdict: Option<Verdict>,
         exits: &[Exit],
-    ) -> (Vec<Step>, Outcome) {
-        let mut lifecycle = Lifecycle::new(tier, healing, static_verdict);
+    ) -> (Vec<RunStep>, Outcome) {
+        let mut lifecycle = RunLifecycle::new(tier, healing, static_verdict);
         let mut exits = exits.iter();
         let mut steps = Vec::new();
         loop {
@@ -261,7 +193,7 @@ mod tests {
     }
 
     use Exit::{Cancelled, Code, Signal, TimedOut};
-    use Step::{Probe, Remediate, Verify};
+    use RunStep::{Probe, Remediate, Verify};
 
     #[rstest]
     #[case::compliant(Tier::L1, Healing::Off, &[Code(0)], &[Probe], Outcome::Compliant)]
@@ -288,7 +220,7 @@ mod tests {
         #[case] tier: Tier,
         #[case] healing: Healing,
         #[case] exits: &[Exit],
-        #[case] expected_steps: &[Step],
+        #[case] expected_steps: &[RunStep],
         #[case] expected: Outcome,
     ) {
         let (steps, outcome) = drive(tier, healing, None, exits);

@@ -1,0 +1,285 @@
+//! The arguments of every subcommand, as clap derives them, and what they
+//! turn into (a loaded suite, step limits, an engine, report paths).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::CliError;
+use crate::engine::Engine;
+use crate::gate::fixture;
+use crate::load::{self, LoadOptions};
+use crate::report::{self, evidence::EvidenceDir};
+use crate::step::StepLimits;
+
+/// The most steps run at once: each is a thread and a process or two.
+const MAX_JOBS: u64 = 256;
+
+pub(super) fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[derive(Args, Debug, Clone)]
+pub(super) struct EngineArgs {
+    /// Container engine: `docker` or `podman` (default: $COMPLY_CONTAINER_ENGINE, else docker).
+    #[arg(long, value_name = "ENGINE")]
+    pub(super) engine: Option<String>,
+}
+
+impl EngineArgs {
+    pub(super) fn engine(&self) -> Engine {
+        Engine::new(self.engine.as_deref())
+    }
+}
+
+#[derive(Args, Debug)]
+pub(super) struct FixturesBuildArgs {
+    /// Fixture names (default: all).
+    #[arg(value_name = "NAME")]
+    pub(super) names: Vec<String>,
+    /// A directory of your own fixtures, besides the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub(super) fixtures: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) engine: EngineArgs,
+}
+
+impl FixturesBuildArgs {
+    /// The named fixtures, or all of them (opt-in ones too).
+    pub(super) fn selected(&self) -> Result<Vec<fixture::Fixture>, CliError> {
+        let all = fixture::all(self.fixtures.as_deref())?;
+        if self.names.is_empty() {
+            return Ok(all.into_values().collect());
+        }
+        Ok(fixture::select(all, &self.names)?)
+    }
+}
+
+#[derive(Args, Debug)]
+pub(super) struct FixturesPruneArgs {
+    /// A directory of your own fixtures, whose VM images are kept too.
+    #[arg(long, value_name = "DIR")]
+    pub(super) fixtures: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) engine: EngineArgs,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct GateArgs {
+    #[command(flatten)]
+    pub(super) suite: SuiteArgs,
+    /// Only these fixtures (default: every fixture); repeatable.
+    #[arg(long = "fixture", value_name = "NAME")]
+    pub(super) fixture_names: Vec<String>,
+    /// A directory of your own fixtures, besides the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub(super) fixtures: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) exec: ExecArgs,
+}
+
+/// How steps run and where reports go: the flags `run` and `gate` share.
+#[derive(Args, Debug)]
+pub(super) struct ExecArgs {
+    /// Cases run at once (default: the number of CPUs for `run`; twice that
+    /// for `gate`, whose cases mostly wait on the engine).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
+    pub(super) jobs: Option<u64>,
+    /// Cap every step's timeout at this many seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=crate::model::MAX_TIMEOUT_S))]
+    pub(super) timeout: Option<u64>,
+    /// Bytes of stdout and of stderr kept per step; the rest is counted.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    pub(super) output_limit: usize,
+    #[command(flatten)]
+    pub(super) engine: EngineArgs,
+    #[command(flatten)]
+    pub(super) report: ReportArgs,
+}
+
+impl ExecArgs {
+    pub(super) fn jobs(&self, default: usize) -> usize {
+        self.jobs.map_or(default, |n| n as usize)
+    }
+
+    pub(super) fn limits(&self) -> StepLimits {
+        StepLimits {
+            timeout_cap: self.timeout.map(Duration::from_secs),
+            output_limit: self.output_limit,
+        }
+    }
+}
+
+/// Where the runbooks come from.
+#[derive(Args, Debug, Clone)]
+pub(super) struct SuiteArgs {
+    /// Suite TOML file (default: the embedded HIPAA Linux suite).
+    #[arg(long, value_name = "FILE")]
+    pub(super) suite: Option<PathBuf>,
+    /// Runbook bundle (.json) or directory; repeatable; added to the suite.
+    #[arg(long = "runbooks", value_name = "PATH")]
+    pub(super) runbooks: Vec<PathBuf>,
+    /// Only runbooks whose id matches this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub(super) only: Vec<String>,
+    /// Override a suite input, e.g. `--input log_retention_days=30`; repeatable.
+    #[arg(long = "input", value_name = "NAME=VALUE")]
+    pub(super) inputs: Vec<String>,
+}
+
+impl SuiteArgs {
+    /// Loads the suite for a run or gate, which must select some runbook: a
+    /// typo in `--only` must not pass as a green, empty report.
+    pub(super) fn load_some(&self) -> Result<crate::model::Suite, CliError> {
+        let suite = load::load(&self.load_options())?;
+        if suite.runbooks.is_empty() {
+            let only = if self.only.is_empty() {
+                String::new()
+            } else {
+                format!(" (--only {})", self.only.join(", "))
+            };
+            return Err(CliError::Usage(format!(
+                "no runbook selected{only}: `comply list` shows the runbooks there are"
+            )));
+        }
+        Ok(suite)
+    }
+
+    pub(super) fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            suite: self.suite.clone(),
+            runbooks: self.runbooks.clone(),
+            inputs: self.inputs.clone(),
+            only: self.only.clone(),
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub(super) struct ReportArgs {
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub(super) junit: Option<PathBuf>,
+    /// Make the JUnit report validate against Jenkins' junit-10.xsd.
+    #[arg(long, requires = "junit")]
+    pub(super) junit_strict: bool,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub(super) json: Option<PathBuf>,
+    /// Write every step's script, output and exit here, with MANIFEST.sha256.
+    #[arg(long, value_name = "DIR")]
+    pub(super) evidence: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// Report destinations are checked before anything runs: a typo in a
+    /// directory name must not cost a whole run, and a `--remediate` run
+    /// must not change a host and then lose its report. The evidence
+    /// directory is opened here and written through at the end.
+    pub(super) fn prepare(&self) -> Result<Option<EvidenceDir>, CliError> {
+        let files: Vec<(&str, &PathBuf)> = [("--junit", &self.junit), ("--json", &self.json)]
+            .into_iter()
+            .filter_map(|(flag, path)| Some((flag, path.as_ref()?)))
+            .collect();
+        for (_, path) in &files {
+            report::check_destination(path).map_err(CliError::Usage)?;
+        }
+        let mut named: Vec<(&str, PathBuf)> = files
+            .iter()
+            .map(|(flag, path)| (*flag, report::identity(path)))
+            .collect();
+        if let Some(dir) = &self.evidence {
+            named.push(("--evidence", report::identity(dir)));
+        }
+        for (index, (flag, path)) in named.iter().enumerate() {
+            if let Some((other, _)) = named[..index].iter().find(|(_, p)| p == path) {
+                return Err(CliError::Usage(format!(
+                    "{other} and {flag} both name `{}`: give each report its own place",
+                    path.display()
+                )));
+            }
+        }
+        self.evidence
+            .as_deref()
+            .map(EvidenceDir::open)
+            .transpose()
+            .map_err(CliError::Usage)
+    }
+}
+
+#[derive(Args, Debug)]
+pub(super) struct RunArgs {
+    #[command(flatten)]
+    pub(super) suite: SuiteArgs,
+    /// Where to run: `local` (default), `docker:CONTAINER` or
+    /// `ssh:[USER@]HOST[:PORT]`; repeatable.
+    #[arg(long = "target", value_name = "TARGET")]
+    pub(super) targets: Vec<String>,
+    /// A file of targets, one per line (`#` comments; a bare host means `ssh:HOST`).
+    #[arg(long, value_name = "FILE")]
+    pub(super) inventory: Option<PathBuf>,
+    /// Seconds to wait for an ssh connection before the target is an error.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(super) connect_timeout: u64,
+    /// An extra ssh option (`-o`), e.g. `--ssh-option IdentityFile=~/.ssh/fleet`; repeatable.
+    #[arg(long = "ssh-option", value_name = "OPTION")]
+    pub(super) ssh_options: Vec<String>,
+    /// Heal: run the remediation of a failing L1 runbook, then verify.
+    #[arg(long)]
+    pub(super) remediate: bool,
+    /// Also remediate L2 runbooks.
+    #[arg(long, value_enum, value_name = "TIER", requires = "remediate")]
+    pub(super) allow_tier: Option<AllowTier>,
+    #[command(flatten)]
+    pub(super) exec: ExecArgs,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub(super) enum AllowTier {
+    #[value(name = "L2")]
+    L2,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ListFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct ListArgs {
+    #[command(flatten)]
+    pub(super) suite: SuiteArgs,
+    /// List every 45 CFR 164 Subpart C citation and the runbooks that check it.
+    #[arg(long)]
+    pub(super) coverage: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    pub(super) format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct LintArgs {
+    /// Suite TOML file (default: the embedded HIPAA Linux suite).
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub(super) suite: Option<PathBuf>,
+    /// Runbook bundles or directories to lint instead of a suite.
+    #[arg(value_name = "PATH")]
+    pub(super) paths: Vec<PathBuf>,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub(super) junit: Option<PathBuf>,
+    /// Make the JUnit report validate against Jenkins' junit-10.xsd.
+    #[arg(long, requires = "junit")]
+    pub(super) junit_strict: bool,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct BundleArgs {
+    /// A runbook directory, or a directory of them.
+    pub(super) dir: PathBuf,
+    /// The bundle file to write.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub(super) output: PathBuf,
+}

@@ -1,0 +1,107 @@
+//! The command line (README: Commands and exit codes): the only module that knows clap. It turns
+//! arguments into options, calls the library, and maps results to exit codes.
+
+mod args;
+mod fixtures;
+mod run;
+mod suite;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use self::args::{
+    BundleArgs, FixturesBuildArgs, FixturesPruneArgs, GateArgs, LintArgs, ListArgs, RunArgs,
+};
+use crate::exit_code;
+use crate::load::InputError;
+
+#[derive(Parser)]
+#[command(
+    name = "comply",
+    version,
+    about = "Compliance test harness: probe, remediate and re-probe HIPAA controls, and prove that runbooks heal",
+    after_help = "Exit codes: 0 all passed or skipped · 1 failures · 2 invalid input (nothing ran) · 3 errors but no failures · 130 interrupted"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Probe (and with --remediate, heal) targets; write JUnit/JSON.
+    Run(RunArgs),
+    /// Check runbooks statically: empty, no-op, NixOS hazards, start without enable, untested.
+    Lint(LintArgs),
+    /// List the runbooks of a suite, or with --coverage the HIPAA citations they automate.
+    List(ListArgs),
+    /// Prove on fresh container fixtures that each runbook detects, heals, is idempotent and persists.
+    Gate(GateArgs),
+    /// Write a runbook directory as a deterministic JSON bundle.
+    Bundle(BundleArgs),
+    /// Build the fixture images the gate uses, or remove what a killed gate left behind.
+    #[command(subcommand)]
+    Fixtures(FixturesCommand),
+}
+
+#[derive(Subcommand)]
+enum FixturesCommand {
+    /// Build fixture images (all, or the named ones); unchanged ones are kept.
+    Build(FixturesBuildArgs),
+    /// Remove what a killed `comply gate` left behind, and VM images no fixture uses.
+    Prune(FixturesPruneArgs),
+    /// List the fixtures and whether their images are built.
+    List(FixturesBuildArgs),
+}
+
+/// A failure before or after the run proper.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum CliError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The environment cannot do what was asked (no container engine).
+    #[error("{0}")]
+    Environment(String),
+}
+
+impl CliError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Input(_) | CliError::Usage(_) => exit_code::INVALID_INPUT,
+            // The run happened but its report is lost: that is an error
+            // result, not a verdict.
+            CliError::Write { .. } | CliError::Environment(_) => exit_code::ERRORS,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run_command(args),
+        Command::Lint(args) => suite::lint(args),
+        Command::List(args) => suite::list(args),
+        Command::Gate(args) => run::gate(args),
+        Command::Bundle(args) => suite::bundle(args),
+        Command::Fixtures(FixturesCommand::Build(args)) => fixtures::fixtures_build(args),
+        Command::Fixtures(FixturesCommand::List(args)) => fixtures::fixtures_list(args),
+        Command::Fixtures(FixturesCommand::Prune(args)) => fixtures::fixtures_prune(args),
+    };
+    let code = result.unwrap_or_else(|error| {
+        let red = anstyle::Style::new()
+            .fg_color(Some(anstyle::AnsiColor::Red.into()))
+            .bold();
+        anstream::eprintln!("{red}error{red:#}: {error}");
+        error.exit_code()
+    });
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

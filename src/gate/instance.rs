@@ -1,0 +1,151 @@
+//! A fixture started for one case: a fresh container or a resumed machine.
+//! It says where the case's steps run, restarts, reports its state for
+//! change tracking, and is torn down when dropped, however the case ends.
+
+use super::changes::{ContainerShell, Files, Manifest, Tracker};
+use super::error::GateError;
+use super::fixture::{Fixture, FixtureKind};
+use super::vm;
+use crate::cancel::Cancel;
+use crate::engine::{Engine, FIXTURE_LABEL, GATE_LABEL};
+use crate::target::Target;
+use crate::target::docker::Docker;
+use crate::target::ssh::Ssh;
+
+pub trait Instance {
+    fn target(&self) -> &dyn Target;
+    /// Restarts (reboots) it; readiness is checked by the caller.
+    fn restart(&self, cancel: &Cancel) -> Result<(), GateError>;
+    fn manifest(&self) -> Result<Manifest, GateError>;
+}
+
+/// Starts a fresh instance of the fixture; `run_id` labels its container
+/// so `comply fixtures prune` can tell this run's from a dead run's.
+pub fn start<'a>(
+    fixture: &'a Fixture,
+    engine: &'a Engine,
+    run_id: &str,
+    cancel: &Cancel,
+) -> Result<Box<dyn Instance + 'a>, GateError> {
+    match fixture.def.kind {
+        FixtureKind::Container => {
+            let guard = start_container(fixture, engine, run_id)?;
+            Ok(Box::new(ContainerInstance {
+                docker: Docker::new(engine.clone(), &guard.id),
+                tracker: Tracker::new(
+                    ContainerShell {
+                        engine: engine.clone(),
+                        container: guard.id.clone(),
+                    },
+                    Files::for_container(engine, &guard.id),
+                    fixture,
+                ),
+                stop_timeout_s: fixture.def.run.stop_timeout_s,
+                guard,
+            }))
+        }
+        FixtureKind::Vm => {
+            let (vm, ssh) = vm::resume(fixture, cancel)?;
+            Ok(Box::new(VmInstance {
+                tracker: Tracker::new(
+                    ssh,
+                    Files::Roots(fixture.def.changes.roots.clone()),
+                    fixture,
+                ),
+                vm,
+            }))
+        }
+    }
+}
+
+fn start_container<'a>(
+    fixture: &Fixture,
+    engine: &'a Engine,
+    run_id: &str,
+) -> Result<ContainerGuard<'a>, GateError> {
+    let run = &fixture.def.run;
+    let mut args = vec![
+        "--label".to_owned(),
+        format!("{GATE_LABEL}={run_id}"),
+        "--label".to_owned(),
+        format!("{FIXTURE_LABEL}={}", fixture.def.name),
+        "--network".to_owned(),
+        run.network.clone(),
+        "--stop-timeout".to_owned(),
+        run.stop_timeout_s.to_string(),
+    ];
+    for cap in &run.cap_add {
+        args.extend(["--cap-add".to_owned(), cap.clone()]);
+    }
+    for tmpfs in &run.tmpfs {
+        args.extend(["--tmpfs".to_owned(), tmpfs.clone()]);
+    }
+    for volume in &run.volumes {
+        args.extend(["--volume".to_owned(), volume.clone()]);
+    }
+    if let Some(signal) = &run.stop_signal {
+        args.extend(["--stop-signal".to_owned(), signal.clone()]);
+    }
+    args.extend(["--".to_owned(), fixture.image.clone()]);
+    let id = engine.run_detached(&args).map_err(|error| {
+        GateError::Fixture(format!("the fixture container would not start: {error}"))
+    })?;
+    Ok(ContainerGuard { engine, id })
+}
+
+/// Removes the container when the case ends, however it ends.
+struct ContainerGuard<'a> {
+    engine: &'a Engine,
+    id: String,
+}
+
+impl Drop for ContainerGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.engine.remove(&self.id);
+    }
+}
+
+struct ContainerInstance<'a> {
+    docker: Docker,
+    tracker: Tracker<ContainerShell>,
+    stop_timeout_s: u64,
+    // Last: the container goes after everything that talks to it.
+    guard: ContainerGuard<'a>,
+}
+
+impl Instance for ContainerInstance<'_> {
+    fn target(&self) -> &dyn Target {
+        &self.docker
+    }
+
+    fn restart(&self, _cancel: &Cancel) -> Result<(), GateError> {
+        Ok(self
+            .guard
+            .engine
+            .restart(&self.guard.id, self.stop_timeout_s)?)
+    }
+
+    fn manifest(&self) -> Result<Manifest, GateError> {
+        self.tracker.manifest()
+    }
+}
+
+/// A VM: the tracker owns the machine's ssh target, which the steps use too.
+struct VmInstance {
+    tracker: Tracker<Ssh>,
+    vm: vm::Vm,
+}
+
+impl Instance for VmInstance {
+    fn target(&self) -> &dyn Target {
+        self.tracker.shell()
+    }
+
+    fn restart(&self, cancel: &Cancel) -> Result<(), GateError> {
+        self.vm.reboot(self.tracker.shell(), cancel)
+    }
+
+    fn manifest(&self) -> Result<Manifest, GateError> {
+        self.tracker.manifest()
+    }
+}
