@@ -19,6 +19,7 @@ pub mod lock;
 pub mod model;
 pub mod outcome;
 pub mod parse;
+pub mod partition;
 pub mod platform;
 pub mod pool;
 pub mod program;

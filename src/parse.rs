@@ -41,5 +41,5 @@ pub fn runbook_toml(bytes: &[u8]) -> Result<(), InputError> {
 
 /// An inventory file.
 pub fn inventory(bytes: &[u8]) -> Result<(), InputError> {
-    crate::target::spec::parse_inventory("inventory", &utf8("inventory", bytes)?).map(drop)
+    crate::target::inventory_targets("inventory", &utf8("inventory", bytes)?, None).map(drop)
 }

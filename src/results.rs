@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Local};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::lifecycle::Verdict;
 use crate::model::{Runbook, Script, ScriptSet, Waiver};
@@ -132,23 +132,13 @@ impl RunReport {
         Totals::of(self.mode, self.cases())
     }
 
-    /// Interrupted beats failures beats errors (README: exit codes).
     pub fn exit_code(&self) -> i32 {
-        let totals = self.totals();
-        if self.interrupted {
-            crate::exit_code::INTERRUPTED
-        } else if totals.failures > 0 {
-            crate::exit_code::FAILURES
-        } else if totals.errors > 0 {
-            crate::exit_code::ERRORS
-        } else {
-            crate::exit_code::OK
-        }
+        self.totals().exit_code(self.interrupted)
     }
 }
 
 /// Case counts by JUnit status.
-#[derive(Serialize, Default, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Default, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Totals {
     pub tests: usize,
     pub passed: usize,
@@ -159,10 +149,18 @@ pub struct Totals {
 
 impl Totals {
     pub fn of<'a>(mode: Mode, cases: impl IntoIterator<Item = &'a CaseResult>) -> Totals {
+        Totals::of_statuses(
+            cases
+                .into_iter()
+                .map(|case| case.verdict.outcome.status(mode)),
+        )
+    }
+
+    pub fn of_statuses(statuses: impl IntoIterator<Item = Status>) -> Totals {
         let mut totals = Totals::default();
-        for case in cases {
+        for status in statuses {
             totals.tests += 1;
-            match case.verdict.outcome.status(mode) {
+            match status {
                 Status::Pass => totals.passed += 1,
                 Status::Failure => totals.failures += 1,
                 Status::Error => totals.errors += 1,
@@ -170,6 +168,20 @@ impl Totals {
             }
         }
         totals
+    }
+
+    /// The exit status of a run with these totals: interrupted beats
+    /// failures beats errors (README: Commands and exit codes).
+    pub fn exit_code(&self, interrupted: bool) -> i32 {
+        if interrupted {
+            crate::exit_code::INTERRUPTED
+        } else if self.failures > 0 {
+            crate::exit_code::FAILURES
+        } else if self.errors > 0 {
+            crate::exit_code::ERRORS
+        } else {
+            crate::exit_code::OK
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use super::CliError;
 use crate::engine::Engine;
 use crate::gate::fixture;
 use crate::load::{self, LoadOptions};
+use crate::partition::Partition;
 use crate::report::{self, evidence::EvidenceDir};
 use crate::step::StepLimits;
 
@@ -92,6 +93,10 @@ pub(super) struct ExecArgs {
     /// Bytes of stdout and of stderr kept per step; the rest is counted.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
     pub(super) output_limit: usize,
+    /// Run only this shard of the cases (hash:K/N or count:K/N), for CI
+    /// matrices; `comply merge` joins the shards' JSON reports.
+    #[arg(long, value_name = "STRATEGY:K/N")]
+    pub(super) partition: Option<Partition>,
     #[command(flatten)]
     pub(super) engine: EngineArgs,
     #[command(flatten)]
@@ -101,6 +106,10 @@ pub(super) struct ExecArgs {
 impl ExecArgs {
     pub(super) fn jobs(&self, default: usize) -> usize {
         self.jobs.map_or(default, |n| n as usize)
+    }
+
+    pub(super) fn partition(&self) -> Partition {
+        self.partition.unwrap_or(Partition::ALL)
     }
 
     pub(super) fn limits(&self) -> StepLimits {
@@ -158,53 +167,127 @@ impl SuiteArgs {
 
 #[derive(Args, Debug, Clone)]
 pub(super) struct ReportArgs {
+    #[command(flatten)]
+    pub(super) files: ReportFiles,
+    /// Write every step's script, output and exit here, with MANIFEST.sha256.
+    #[arg(long, value_name = "DIR")]
+    pub(super) evidence: Option<PathBuf>,
+    /// Put this run's junit.xml, report.json and evidence/ in a new
+    /// directory DIR/<UTC time>-<pid>/.
+    #[arg(long, value_name = "DIR")]
+    pub(super) report_dir: Option<PathBuf>,
+    /// With --report-dir: keep only the newest N run directories.
+    #[arg(long, value_name = "N", requires = "report_dir", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(super) keep_runs: Option<u64>,
+}
+
+/// The report files a run or `comply merge` writes.
+#[derive(Args, Debug, Clone)]
+pub(super) struct ReportFiles {
     /// Write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     pub(super) junit: Option<PathBuf>,
     /// Make the JUnit report validate against Jenkins' junit-10.xsd.
-    #[arg(long, requires = "junit")]
+    #[arg(long)]
     pub(super) junit_strict: bool,
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     pub(super) json: Option<PathBuf>,
-    /// Write every step's script, output and exit here, with MANIFEST.sha256.
-    #[arg(long, value_name = "DIR")]
-    pub(super) evidence: Option<PathBuf>,
+    /// Write Prometheus metrics here (node_exporter textfile format).
+    #[arg(long, value_name = "FILE")]
+    pub(super) prom: Option<PathBuf>,
 }
 
-impl ReportArgs {
-    /// Report destinations are checked before anything runs: a typo in a
-    /// directory name must not cost a whole run, and a `--remediate` run
-    /// must not change a host and then lose its report. The evidence
-    /// directory is opened here and written through at the end.
-    pub(super) fn prepare(&self) -> Result<Option<EvidenceDir>, CliError> {
-        let files: Vec<(&str, &PathBuf)> = [("--junit", &self.junit), ("--json", &self.json)]
-            .into_iter()
-            .filter_map(|(flag, path)| Some((flag, path.as_ref()?)))
-            .collect();
+/// Where a run's reports go, checked and opened before it starts.
+pub(super) struct Destinations {
+    pub(super) files: ReportFiles,
+    pub(super) evidence: Option<EvidenceDir>,
+    /// `--report-dir` and how many runs to keep there.
+    pub(super) rotation: Option<(PathBuf, Option<usize>)>,
+}
+
+impl ReportFiles {
+    /// Every file named, by flag.
+    fn named(&self) -> Vec<(&'static str, &PathBuf)> {
+        [
+            ("--junit", &self.junit),
+            ("--json", &self.json),
+            ("--prom", &self.prom),
+        ]
+        .into_iter()
+        .filter_map(|(flag, path)| Some((flag, path.as_ref()?)))
+        .collect()
+    }
+
+    /// Checks the files can be written and are all different places, before
+    /// anything runs.
+    pub(super) fn check(&self, others: &[(&'static str, &PathBuf)]) -> Result<(), CliError> {
+        if self.junit_strict && self.junit.is_none() {
+            return Err(CliError::Usage(
+                "--junit-strict needs --junit (or --report-dir)".to_owned(),
+            ));
+        }
+        let files = self.named();
         for (_, path) in &files {
             report::check_destination(path).map_err(CliError::Usage)?;
         }
-        let mut named: Vec<(&str, PathBuf)> = files
+        // Outputs first: no two may name one place, nor may an output name
+        // one of `others` (which may name each other: merging one report
+        // twice is refused later, as an overlap).
+        let named: Vec<(&str, PathBuf)> = files
             .iter()
+            .chain(others)
             .map(|(flag, path)| (*flag, report::identity(path)))
             .collect();
-        if let Some(dir) = &self.evidence {
-            named.push(("--evidence", report::identity(dir)));
-        }
         for (index, (flag, path)) in named.iter().enumerate() {
-            if let Some((other, _)) = named[..index].iter().find(|(_, p)| p == path) {
+            let earlier = &named[..index.min(files.len())];
+            if let Some((other, _)) = earlier.iter().find(|(_, p)| p == path) {
                 return Err(CliError::Usage(format!(
                     "{other} and {flag} both name `{}`: give each report its own place",
                     path.display()
                 )));
             }
         }
-        self.evidence
+        Ok(())
+    }
+}
+
+impl ReportArgs {
+    /// Report destinations are checked before anything runs: a typo in a
+    /// directory name must not cost a whole run, and a `--remediate` run
+    /// must not change a host and then lose its report. The evidence
+    /// directory (and a `--report-dir` run directory) is made here and
+    /// written through at the end.
+    pub(super) fn prepare(&self) -> Result<Destinations, CliError> {
+        let mut files = self.files.clone();
+        let mut evidence = self.evidence.clone();
+        if let Some(parent) = &self.report_dir {
+            let run = report::run_dir::create(parent).map_err(|error| {
+                CliError::Usage(format!(
+                    "cannot make a run directory in `{}`: {error}",
+                    parent.display()
+                ))
+            })?;
+            files.junit.get_or_insert_with(|| run.join("junit.xml"));
+            files.json.get_or_insert_with(|| run.join("report.json"));
+            evidence.get_or_insert_with(|| run.join("evidence"));
+        }
+        let others: Vec<(&'static str, &PathBuf)> =
+            evidence.iter().map(|dir| ("--evidence", dir)).collect();
+        files.check(&others)?;
+        let evidence = evidence
             .as_deref()
             .map(EvidenceDir::open)
             .transpose()
-            .map_err(CliError::Usage)
+            .map_err(CliError::Usage)?;
+        Ok(Destinations {
+            files,
+            evidence,
+            rotation: self
+                .report_dir
+                .clone()
+                .map(|dir| (dir, self.keep_runs.map(|n| n as usize))),
+        })
     }
 }
 
@@ -216,9 +299,18 @@ pub(super) struct RunArgs {
     /// `ssh:[USER@]HOST[:PORT]`; repeatable.
     #[arg(long = "target", value_name = "TARGET")]
     pub(super) targets: Vec<String>,
-    /// A file of targets, one per line (`#` comments; a bare host means `ssh:HOST`).
+    /// A file of targets, one per line (`#` comments; a bare host means
+    /// `ssh:HOST`), or the JSON of `ansible-inventory --list`.
     #[arg(long, value_name = "FILE")]
     pub(super) inventory: Option<PathBuf>,
+    /// An Ansible inventory in any format Ansible reads (INI, YAML …),
+    /// listed through `ansible-inventory -i FILE --list`.
+    #[arg(long, short = 'i', value_name = "FILE")]
+    pub(super) ansible_inventory: Option<PathBuf>,
+    /// With an Ansible inventory: only these hosts or groups, as Ansible's
+    /// --limit spells them (`web:db`, `web:&prod`, `all:!web3`).
+    #[arg(long, value_name = "PATTERN")]
+    pub(super) limit: Option<String>,
     /// Seconds to wait for an ssh connection before the target is an error.
     #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub(super) connect_timeout: u64,
@@ -282,4 +374,13 @@ pub(super) struct BundleArgs {
     /// The bundle file to write.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub(super) output: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct MergeArgs {
+    /// JSON reports of the shards of one run (`--partition`).
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub(super) reports: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(super) files: ReportFiles,
 }

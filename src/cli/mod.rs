@@ -3,6 +3,7 @@
 
 mod args;
 mod fixtures;
+mod manuals;
 mod run;
 mod suite;
 
@@ -12,7 +13,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use self::args::{
-    BundleArgs, FixturesBuildArgs, FixturesPruneArgs, GateArgs, LintArgs, ListArgs, RunArgs,
+    BundleArgs, FixturesBuildArgs, FixturesPruneArgs, GateArgs, LintArgs, ListArgs, MergeArgs,
+    RunArgs,
 };
 use crate::exit_code;
 use crate::load::InputError;
@@ -24,7 +26,7 @@ use crate::load::InputError;
     about = "Compliance test harness: probe, remediate and re-probe HIPAA controls, and prove that runbooks heal",
     after_help = "Exit codes: 0 all passed or skipped · 1 failures · 2 invalid input (nothing ran) · 3 errors but no failures · 130 interrupted"
 )]
-struct Cli {
+pub(super) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +43,12 @@ enum Command {
     Gate(GateArgs),
     /// Write a runbook directory as a deterministic JSON bundle.
     Bundle(BundleArgs),
+    /// Join the JSON reports of a run's shards (--partition) into one set of reports.
+    Merge(MergeArgs),
+    /// Print a shell completion script.
+    Completions(manuals::CompletionsArgs),
+    /// Write the man pages.
+    Man(manuals::ManArgs),
     /// Build the fixture images the gate uses, or remove what a killed gate left behind.
     #[command(subcommand)]
     Fixtures(FixturesCommand),
@@ -92,6 +100,9 @@ pub fn main() -> ExitCode {
         Command::List(args) => suite::list(args),
         Command::Gate(args) => run::gate(args),
         Command::Bundle(args) => suite::bundle(args),
+        Command::Merge(args) => run::merge(args),
+        Command::Completions(args) => manuals::completions(args),
+        Command::Man(args) => manuals::man(args),
         Command::Fixtures(FixturesCommand::Build(args)) => fixtures::fixtures_build(args),
         Command::Fixtures(FixturesCommand::List(args)) => fixtures::fixtures_list(args),
         Command::Fixtures(FixturesCommand::Prune(args)) => fixtures::fixtures_prune(args),

@@ -5,14 +5,15 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::CliError;
-use super::args::{GateArgs, ReportArgs, RunArgs, default_jobs};
+use super::args::{Destinations, GateArgs, MergeArgs, ReportFiles, RunArgs, default_jobs};
 use super::fixtures::build_fixtures;
 use crate::cancel::Cancel;
 use crate::gate::{GateOptions, fixture};
 use crate::lifecycle::Healing;
 use crate::load;
 use crate::outcome::Mode;
-use crate::report::{self, RunMeta, console::Console, evidence::EvidenceDir, junit::Dialect};
+use crate::report::json::Document;
+use crate::report::{self, RunMeta, console::Console, junit::Dialect};
 use crate::results::RunReport;
 use crate::runner::{self, RunOptions};
 use crate::target::{self, Target, spec::TargetSpec};
@@ -32,12 +33,35 @@ pub(super) fn write_report(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 /// there are none. ssh targets share one directory of master connections.
 fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
     let mut specs: Vec<String> = args.targets.clone();
+    let limit = args.limit.as_deref();
     if let Some(path) = &args.inventory {
-        specs.extend(target::spec::read_inventory(&load::Place::Disk(
-            path.to_owned(),
-        ))?);
+        // With both inventories, --limit is for the Ansible one.
+        let limit = limit.filter(|_| args.ansible_inventory.is_none());
+        specs.extend(target::read_inventory(
+            &load::Place::Disk(path.to_owned()),
+            limit,
+        )?);
+    }
+    if let Some(path) = &args.ansible_inventory {
+        let listed = target::ansible::list(path)?;
+        specs.extend(target::ansible::targets(
+            &path.display().to_string(),
+            &listed,
+            limit,
+        )?);
+    }
+    if limit.is_some() && args.inventory.is_none() && args.ansible_inventory.is_none() {
+        return Err(CliError::Usage(
+            "--limit needs an Ansible inventory (--inventory FILE.json or --ansible-inventory FILE)"
+                .to_owned(),
+        ));
     }
     if specs.is_empty() {
+        if args.inventory.is_some() || args.ansible_inventory.is_some() {
+            return Err(CliError::Usage(
+                "the inventory selects no host: nothing to run on".to_owned(),
+            ));
+        }
         specs.push("local".to_owned());
     }
     let mut seen = std::collections::HashSet::new();
@@ -76,7 +100,7 @@ fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
 pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
     let suite = args.suite.load_some()?;
     let targets = build_targets(&args)?;
-    let evidence = args.exec.report.prepare()?;
+    let destinations = args.exec.report.prepare()?;
     let options = RunOptions {
         healing: if args.remediate {
             Healing::On {
@@ -87,6 +111,7 @@ pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
         },
         jobs: args.exec.jobs(default_jobs()),
         limits: args.exec.limits(),
+        partition: args.exec.partition(),
         today: chrono::Local::now().date_naive(),
     };
     let cancel = supervise()?;
@@ -94,20 +119,32 @@ pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
     let report = runner::run_suite(&suite, &targets, &options, &cancel, |event| {
         console.event(event)
     });
-    finish(&report, &suite, &args.exec.report, evidence.as_ref())
+    finish(&report, &suite, destinations)
 }
 
-/// After a run or gate: reaps what steps left, writes
-/// the reports and gives the exit status.
+/// After a run or gate: reaps what steps left, writes the reports (from
+/// one document), rotates run directories and gives the exit status.
 fn finish(
     report: &RunReport,
     suite: &crate::model::Suite,
-    reports: &ReportArgs,
-    evidence: Option<&EvidenceDir>,
+    destinations: Destinations,
 ) -> Result<i32, CliError> {
     target::descendants::reap_exited();
-    write_reports(report, &RunMeta::of(suite), reports, evidence)?;
-    Ok(report.exit_code())
+    let document = Document::of(report, &RunMeta::of(suite));
+    write_documents(&document, &destinations.files)?;
+    if let Some(evidence) = &destinations.evidence {
+        evidence.write(report).map_err(|source| CliError::Write {
+            path: evidence.path().to_owned(),
+            source,
+        })?;
+    }
+    if let Some((dir, Some(keep))) = &destinations.rotation {
+        report::run_dir::prune(dir, *keep).map_err(|source| CliError::Write {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    Ok(document.exit_code())
 }
 
 /// Takes charge of the processes a run starts: signals cancel the run
@@ -129,7 +166,7 @@ fn supervise() -> Result<Cancel, CliError> {
 pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
     let suite = args.suite.load_some()?;
     let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.fixture_names)?;
-    let evidence = args.exec.report.prepare()?;
+    let destinations = args.exec.report.prepare()?;
     let engine = args.exec.engine.engine();
     engine
         .check()
@@ -138,6 +175,7 @@ pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
     let options = GateOptions {
         jobs: args.exec.jobs(2 * default_jobs()),
         limits: args.exec.limits(),
+        partition: args.exec.partition(),
     };
     let cancel = supervise()?;
     let mut console = Console::new(Mode::Gate, true);
@@ -145,31 +183,54 @@ pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
         crate::gate::run_fixtures(&suite, &fixtures, &engine, &options, &cancel, |event| {
             console.event(event)
         });
-    finish(&report, &suite, &args.exec.report, evidence.as_ref())
+    finish(&report, &suite, destinations)
 }
 
-fn write_reports(
-    report: &RunReport,
-    meta: &RunMeta,
-    args: &ReportArgs,
-    evidence: Option<&EvidenceDir>,
-) -> Result<(), CliError> {
-    if let Some(path) = &args.junit {
-        let dialect = if args.junit_strict {
+/// Writes the report files of a finished (or merged) run.
+pub(super) fn write_documents(document: &Document, files: &ReportFiles) -> Result<(), CliError> {
+    if let Some(path) = &files.junit {
+        let dialect = if files.junit_strict {
             Dialect::Strict
         } else {
             Dialect::Full
         };
-        write_report(path, &report::junit::render(report, meta, dialect))?;
+        write_report(path, &report::junit::render(document, dialect))?;
     }
-    if let Some(path) = &args.json {
-        write_report(path, &report::json::render(report, meta))?;
+    if let Some(path) = &files.json {
+        write_report(path, &report::json::render(document))?;
     }
-    if let Some(evidence) = evidence {
-        evidence.write(report).map_err(|source| CliError::Write {
-            path: evidence.path().to_owned(),
-            source,
-        })?;
+    if let Some(path) = &files.prom {
+        report::write_atomically_with_mode(path, &report::prom::render(document), 0o644).map_err(
+            |source| CliError::Write {
+                path: path.to_owned(),
+                source,
+            },
+        )?;
     }
     Ok(())
+}
+
+pub(super) fn merge(args: MergeArgs) -> Result<i32, CliError> {
+    let inputs: Vec<(&'static str, &std::path::PathBuf)> = args
+        .reports
+        .iter()
+        .map(|path| ("a merged report", path))
+        .collect();
+    args.files.check(&inputs)?;
+    let mut shards = Vec::new();
+    for path in &args.reports {
+        shards.push((path.display().to_string(), report::json::read(path)?));
+    }
+    let document = report::merge::merge(shards)?;
+    write_documents(&document, &args.files)?;
+    let totals = document.totals;
+    crate::outln!(
+        "merged {}: {} passed, {} failed, {} errors, {} skipped",
+        report::console::plural(args.reports.len(), "report", "reports"),
+        totals.passed,
+        totals.failures,
+        totals.errors,
+        totals.skipped
+    );
+    Ok(document.exit_code())
 }

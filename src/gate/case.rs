@@ -9,7 +9,7 @@ use chrono::Local;
 use super::changes;
 use super::fixture::Fixture;
 use super::instance::{self, Instance};
-use super::{GateOptions, Job};
+use super::{GateJob, GateOptions};
 use crate::cancel::Cancel;
 use crate::engine::Engine;
 use crate::lifecycle::gate::{GateLifecycle, GateStep, Observed};
@@ -20,7 +20,7 @@ use crate::results::{CaseResult, GateCoordinates, StepRecord};
 use crate::step::{StepRunner, with_evidence};
 use crate::target::{Exit, StepRequest};
 
-pub(super) struct Case<'a> {
+pub(super) struct GateCase<'a> {
     pub suite: &'a Suite,
     pub fixture: &'a Fixture,
     pub engine: &'a Engine,
@@ -44,8 +44,8 @@ struct Running<'r> {
     runner: StepRunner<'r>,
 }
 
-impl Case<'_> {
-    pub(super) fn execute(&self, job: &Job) -> CaseResult {
+impl GateCase<'_> {
+    pub(super) fn execute(&self, job: &GateJob) -> CaseResult {
         let started_at = Local::now();
         let clock = Instant::now();
         let mut record = Record::default();
@@ -67,7 +67,7 @@ impl Case<'_> {
         }
     }
 
-    fn decide(&self, job: &Job, record: &mut Record) -> Verdict {
+    fn decide(&self, job: &GateJob, record: &mut Record) -> Verdict {
         let runbook = &job.runbook;
         let platform = self.fixture.def.platform.as_str();
         let Some(scenario) = job.scenario() else {

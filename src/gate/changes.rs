@@ -13,6 +13,9 @@
 //! The layer is read from the host (overlay2's upper directory: fast, and
 //! exact about deletions) when comply can read it; otherwise `docker diff`
 //! names the paths and a script inside the container describes them.
+//!
+//! One file on purpose: both ways of reading a layer must produce the same
+//! manifest, and they are compared here.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -26,7 +29,7 @@ use crate::engine::Engine;
 use crate::model::sha256_hex;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Entry {
+pub enum ManifestEntry {
     Dir {
         mode: u32,
         owner: (u32, u32),
@@ -50,7 +53,7 @@ pub enum Entry {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
-    pub files: BTreeMap<String, Entry>,
+    pub files: BTreeMap<String, ManifestEntry>,
     /// Unit name → `load/active/sub`.
     pub units: BTreeMap<String, String>,
 }
@@ -188,7 +191,7 @@ impl<S: Shell> Tracker<S> {
         &self,
         upper: &Path,
         lower: &[PathBuf],
-    ) -> Result<BTreeMap<String, Entry>, GateError> {
+    ) -> Result<BTreeMap<String, ManifestEntry>, GateError> {
         let mut files = BTreeMap::new();
         let mut stack = vec![upper.to_path_buf()];
         while let Some(dir) = stack.pop() {
@@ -204,7 +207,7 @@ impl<S: Shell> Tracker<S> {
                     continue;
                 }
                 let described = describe(&host_path)?;
-                if matches!(described, Entry::Dir { .. }) {
+                if matches!(described, ManifestEntry::Dir { .. }) {
                     stack.push(host_path.clone());
                 }
                 let in_image = lower
@@ -227,7 +230,7 @@ impl<S: Shell> Tracker<S> {
         &self,
         engine: &Engine,
         container: &str,
-    ) -> Result<BTreeMap<String, Entry>, GateError> {
+    ) -> Result<BTreeMap<String, ManifestEntry>, GateError> {
         let diff = engine.output(["diff", "--", container])?;
         let paths: Vec<String> = diff
             .lines()
@@ -245,7 +248,7 @@ impl<S: Shell> Tracker<S> {
     }
 
     /// Every file under the roots, described and hashed on the machine.
-    fn read_roots(&self, roots: &[String]) -> Result<BTreeMap<String, Entry>, GateError> {
+    fn read_roots(&self, roots: &[String]) -> Result<BTreeMap<String, ManifestEntry>, GateError> {
         let roots: Vec<String> = roots
             .iter()
             .map(|r| crate::target::remote::shell_quote(r))
@@ -299,7 +302,7 @@ const LIST_TREES: &str = r#"list() {
 
 /// Reads `TYPE\tMODE UID GID\tPATH[\tEXTRA]` lines (EXTRA: a link's target
 /// or a file's hash) and `h\tHASH  PATH` hash lines.
-fn parse_listing(listing: &str, ignored: impl Fn(&str) -> bool) -> BTreeMap<String, Entry> {
+fn parse_listing(listing: &str, ignored: impl Fn(&str) -> bool) -> BTreeMap<String, ManifestEntry> {
     let mut hashes: BTreeMap<&str, &str> = BTreeMap::new();
     for line in listing.lines() {
         if let Some(rest) = line.strip_prefix("h\t")
@@ -330,8 +333,8 @@ fn parse_listing(listing: &str, ignored: impl Fn(&str) -> bool) -> BTreeMap<Stri
             decimal.get(2).copied().unwrap_or(0),
         );
         let entry = match kind {
-            "d" => Entry::Dir { mode, owner },
-            "f" => Entry::File {
+            "d" => ManifestEntry::Dir { mode, owner },
+            "f" => ManifestEntry::File {
                 mode,
                 owner,
                 sha256: if extra.is_empty() {
@@ -340,12 +343,12 @@ fn parse_listing(listing: &str, ignored: impl Fn(&str) -> bool) -> BTreeMap<Stri
                     extra.to_owned()
                 },
             },
-            "l" => Entry::Link {
+            "l" => ManifestEntry::Link {
                 owner,
                 target: extra.to_owned(),
             },
-            "x" => Entry::Deleted,
-            other => Entry::Other {
+            "x" => ManifestEntry::Deleted,
+            other => ManifestEntry::Other {
                 kind: other.to_owned(),
                 mode,
                 owner,
@@ -357,16 +360,16 @@ fn parse_listing(listing: &str, ignored: impl Fn(&str) -> bool) -> BTreeMap<Stri
 }
 
 /// A path of a layer as an entry; an overlayfs whiteout is a deletion.
-fn describe(host_path: &Path) -> Result<Entry, GateError> {
+fn describe(host_path: &Path) -> Result<ManifestEntry, GateError> {
     let failed = |e: std::io::Error| GateError::file(host_path, e);
     let meta = std::fs::symlink_metadata(host_path).map_err(failed)?;
     let owner = (meta.uid(), meta.gid());
     let mode = meta.mode() & 0o7777;
     let kind = meta.file_type();
     Ok(if kind.is_dir() {
-        Entry::Dir { mode, owner }
+        ManifestEntry::Dir { mode, owner }
     } else if kind.is_symlink() {
-        Entry::Link {
+        ManifestEntry::Link {
             owner,
             target: std::fs::read_link(host_path)
                 .map_err(failed)?
@@ -374,15 +377,15 @@ fn describe(host_path: &Path) -> Result<Entry, GateError> {
                 .to_string(),
         }
     } else if kind.is_file() {
-        Entry::File {
+        ManifestEntry::File {
             mode,
             owner,
             sha256: sha256_hex(&std::fs::read(host_path).map_err(failed)?),
         }
     } else if kind.is_char_device() && meta.rdev() == 0 {
-        Entry::Deleted
+        ManifestEntry::Deleted
     } else {
-        Entry::Other {
+        ManifestEntry::Other {
             kind: format!("{kind:?}"),
             mode,
             owner,
@@ -429,19 +432,27 @@ pub fn changes(before: &Manifest, after: &Manifest) -> Vec<String> {
     out
 }
 
-fn what_changed(before: &Entry, after: &Entry) -> &'static str {
+fn what_changed(before: &ManifestEntry, after: &ManifestEntry) -> &'static str {
     match (before, after) {
-        (Entry::File { sha256: a, .. }, Entry::File { sha256: b, .. }) if a != b => "content",
-        (Entry::File { mode: a, .. }, Entry::File { mode: b, .. })
-        | (Entry::Dir { mode: a, .. }, Entry::Dir { mode: b, .. })
+        (ManifestEntry::File { sha256: a, .. }, ManifestEntry::File { sha256: b, .. })
+            if a != b =>
+        {
+            "content"
+        }
+        (ManifestEntry::File { mode: a, .. }, ManifestEntry::File { mode: b, .. })
+        | (ManifestEntry::Dir { mode: a, .. }, ManifestEntry::Dir { mode: b, .. })
             if a != b =>
         {
             "mode"
         }
-        (Entry::Link { target: a, .. }, Entry::Link { target: b, .. }) if a != b => "link target",
-        (Entry::File { .. }, Entry::File { .. })
-        | (Entry::Dir { .. }, Entry::Dir { .. })
-        | (Entry::Link { .. }, Entry::Link { .. }) => "owner",
+        (ManifestEntry::Link { target: a, .. }, ManifestEntry::Link { target: b, .. })
+            if a != b =>
+        {
+            "link target"
+        }
+        (ManifestEntry::File { .. }, ManifestEntry::File { .. })
+        | (ManifestEntry::Dir { .. }, ManifestEntry::Dir { .. })
+        | (ManifestEntry::Link { .. }, ManifestEntry::Link { .. }) => "owner",
         _ => "type",
     }
 }
@@ -450,8 +461,8 @@ fn what_changed(before: &Entry, after: &Entry) -> &'static str {
 mod tests {
     use super::*;
 
-    fn file(sha: &str, mode: u32) -> Entry {
-        Entry::File {
+    fn file(sha: &str, mode: u32) -> ManifestEntry {
+        ManifestEntry::File {
             mode,
             owner: (0, 0),
             sha256: sha.to_owned(),

@@ -18,12 +18,13 @@ use std::time::Instant;
 
 use chrono::Local;
 
-use self::case::Case;
+use self::case::GateCase;
 use self::fixture::Fixture;
 use crate::cancel::Cancel;
 use crate::engine::Engine;
 use crate::model::{Expect, Runbook, Scenario, Suite};
 use crate::outcome::Mode;
+use crate::partition::Partition;
 use crate::results::{Event, RunReport, TargetReport};
 use crate::schedule::Scheduled;
 use crate::step::StepLimits;
@@ -32,6 +33,8 @@ use crate::step::StepLimits;
 pub struct GateOptions {
     pub jobs: usize,
     pub limits: StepLimits,
+    /// The share of the cases this process runs (`--partition`).
+    pub partition: Partition,
 }
 
 /// What one case tests.
@@ -41,13 +44,13 @@ enum Subject {
     Untested,
 }
 
-struct Job {
+struct GateJob {
     runbook: Arc<Runbook>,
     fixture: usize,
     subject: Subject,
 }
 
-impl Scheduled for Job {
+impl Scheduled for GateJob {
     fn report(&self) -> usize {
         self.fixture
     }
@@ -57,7 +60,7 @@ impl Scheduled for Job {
     }
 }
 
-impl Job {
+impl GateJob {
     fn scenario(&self) -> Option<&Scenario> {
         match self.subject {
             Subject::Scenario(index) => Some(&self.runbook.scenarios[index]),
@@ -82,8 +85,9 @@ fn expect_name(expect: Expect) -> &'static str {
 }
 
 /// Every runbook × fixture of one of its platforms × scenario for that
-/// fixture, in runbook, fixture and scenario order.
-fn plan(suite: &Suite, fixtures: &[Fixture]) -> Vec<Job> {
+/// fixture, in runbook, fixture and scenario order; of those, the ones of
+/// this process's partition.
+fn plan(suite: &Suite, fixtures: &[Fixture], partition: Partition) -> Vec<GateJob> {
     let mut jobs = Vec::new();
     for runbook in &suite.runbooks {
         for (index, fixture) in fixtures.iter().enumerate() {
@@ -106,14 +110,14 @@ fn plan(suite: &Suite, fixtures: &[Fixture]) -> Vec<Job> {
                 .any(|&i| runbook.scenarios[i].expect == Expect::Broken);
             // `untested` is judged on the fixtures every gate runs.
             if runbook.tier.heals() && !has_broken && !fixture.def.opt_in {
-                jobs.push(Job {
+                jobs.push(GateJob {
                     runbook: runbook.clone(),
                     fixture: index,
                     subject: Subject::Untested,
                 });
             }
             for scenario in scenarios {
-                jobs.push(Job {
+                jobs.push(GateJob {
                     runbook: runbook.clone(),
                     fixture: index,
                     subject: Subject::Scenario(scenario),
@@ -121,7 +125,19 @@ fn plan(suite: &Suite, fixtures: &[Fixture]) -> Vec<Job> {
             }
         }
     }
-    jobs
+    jobs.into_iter()
+        .enumerate()
+        .filter(|(position, job)| {
+            let key = format!(
+                "{}\t{}\t{}",
+                job.runbook.id,
+                fixtures[job.fixture].def.name,
+                job.scenario_name()
+            );
+            partition.keeps(*position, &key)
+        })
+        .map(|(_, job)| job)
+        .collect()
 }
 
 /// Runs every case of the plan on fresh fixtures.
@@ -136,7 +152,7 @@ pub fn run_fixtures(
     let started_at = Local::now();
     let clock = Instant::now();
     let run_id = format!("{}-{}", std::process::id(), started_at.timestamp());
-    let jobs = plan(suite, fixtures);
+    let jobs = plan(suite, fixtures, options.partition);
     let mut reports: Vec<TargetReport> = fixtures
         .iter()
         .map(|fixture| {
@@ -166,7 +182,7 @@ pub fn run_fixtures(
         |job, started| {
             let _slot = slots[job.fixture].as_ref().map(Slots::take);
             started();
-            let case = Case {
+            let case = GateCase {
                 suite,
                 fixture: &fixtures[job.fixture],
                 engine,

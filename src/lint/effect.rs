@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::shell::{Command, RedirectKind, Script};
+use super::shell::{Analysis, RedirectKind, SimpleCommand};
 use super::{Check, Finding, Level};
 
 /// Programs that change nothing on a host.
@@ -13,7 +13,7 @@ const NOOP_PROGRAMS: [&str; 6] = ["true", ":", "echo", "printf", "logger", "slee
 /// Redirection targets that are not files on the host.
 const NOT_FILES: [&str; 4] = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
 
-pub fn check(script: &Script, variant: &str) -> Option<Finding> {
+pub fn check(script: &Analysis, variant: &str) -> Option<Finding> {
     let finding = |check, line, message: String| Finding {
         check,
         level: Level::Failure,
@@ -70,7 +70,7 @@ pub fn check(script: &Script, variant: &str) -> Option<Finding> {
     ))
 }
 
-fn changes_nothing(command: &Command, script_functions: &HashSet<String>) -> bool {
+fn changes_nothing(command: &SimpleCommand, script_functions: &HashSet<String>) -> bool {
     let writes = command.redirects.iter().any(|redirect| {
         redirect.kind != RedirectKind::Other
             && redirect

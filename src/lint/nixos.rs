@@ -4,12 +4,12 @@
 //! manager other than Nix does not exist. Drop-in directories and
 //! `/etc/nixos/` are the safe places to write.
 
-use super::shell::{RedirectKind, Script, Word};
+use super::shell::{Analysis, RedirectKind, Word};
 use super::{Check, Finding, Level};
 
 const PACKAGE_MANAGERS: [&str; 5] = ["apt", "apt-get", "dnf", "yum", "zypper"];
 
-pub fn platform_hazards(script: &Script, variant: &str) -> Vec<Finding> {
+pub fn platform_hazards(script: &Analysis, variant: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     for command in &script.commands {
         for redirect in &command.redirects {

@@ -7,6 +7,9 @@
 //! comments, quoting, here-documents and line continuations are understood
 //! rather than pattern-matched: `echo "sed -i /etc/x"` is one `echo`, and a
 //! here-document's text is data, not commands.
+//!
+//! One file on purpose: one walk over one syntax tree; a quarter of it is
+//! tests.
 
 use std::collections::{HashMap, HashSet};
 
@@ -35,7 +38,7 @@ pub struct Redirect {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Command {
+pub struct SimpleCommand {
     /// 1-based line of the command's first word.
     pub line: usize,
     /// Program and arguments; empty for a redirection applied to a
@@ -51,7 +54,7 @@ const WRAPPERS: [&str; 9] = [
     "sudo", "doas", "command", "exec", "nohup", "env", "nice", "timeout", "builtin",
 ];
 
-impl Command {
+impl SimpleCommand {
     /// The program that really runs and its arguments, past wrappers such
     /// as `sudo`, `env VAR=1`, `timeout 30`.
     pub fn program(&self) -> Option<(&str, &[Word])> {
@@ -93,8 +96,8 @@ impl Command {
 
 /// The analysis of one script.
 #[derive(Debug, Clone, Default)]
-pub struct Script {
-    pub commands: Vec<Command>,
+pub struct Analysis {
+    pub commands: Vec<SimpleCommand>,
     /// Anything besides comments and blank lines.
     pub has_code: bool,
     /// The line of the first syntax error, if the script does not parse.
@@ -107,23 +110,23 @@ pub struct Script {
     pub ends_early: Option<usize>,
 }
 
-pub fn analyze(text: &str) -> Script {
+pub fn analyze(text: &str) -> Analysis {
     let mut parser = Parser::new();
     parser
         .set_language(&tree_sitter_bash::LANGUAGE.into())
         .expect("the bundled grammar matches the tree-sitter version");
     let Some(tree) = parser.parse(text, None) else {
-        return Script {
+        return Analysis {
             has_code: !text.trim().is_empty(),
             syntax_error: Some(1),
-            ..Script::default()
+            ..Analysis::default()
         };
     };
     let root = tree.root_node();
     let mut walker = Walker {
         source: text,
         variables: HashMap::new(),
-        script: Script::default(),
+        script: Analysis::default(),
     };
     walker.collect_variables(root);
     walker.script.has_code = children(root).any(|child| child.kind() != "comment");
@@ -158,7 +161,7 @@ struct Walker<'a> {
     /// `Some(value)` for a variable assigned one literal value, `None` for
     /// one assigned several values or a dynamic one.
     variables: HashMap<String, Option<String>>,
-    script: Script,
+    script: Analysis,
 }
 
 impl<'a> Walker<'a> {
@@ -207,7 +210,7 @@ impl<'a> Walker<'a> {
                     self.script.functions.insert(self.text(name).to_owned());
                 }
             }
-            "test_command" => self.script.commands.push(Command {
+            "test_command" => self.script.commands.push(SimpleCommand {
                 line: line(node),
                 argv: vec![Some("[".to_owned())],
                 redirects: Vec::new(),
@@ -218,7 +221,7 @@ impl<'a> Walker<'a> {
                 if body.is_none_or(|body| body.kind() != "command") {
                     let redirects = self.redirects_of(node);
                     if !redirects.is_empty() {
-                        self.script.commands.push(Command {
+                        self.script.commands.push(SimpleCommand {
                             line: line(node),
                             argv: Vec::new(),
                             redirects,
@@ -254,7 +257,7 @@ impl<'a> Walker<'a> {
         {
             redirects.extend(self.redirects_of(parent));
         }
-        self.script.commands.push(Command {
+        self.script.commands.push(SimpleCommand {
             line: line(node),
             argv,
             redirects,

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::shell::Script;
+use super::shell::Analysis;
 use super::{Check, Finding, Level};
 
 /// `sshd` and `sshd.service` name the same unit.
@@ -38,7 +38,7 @@ fn verb_and_units(args: &[Option<String>]) -> Option<(&str, Vec<Option<&str>>)> 
     Some((verb, words.collect()))
 }
 
-pub fn start_without_enable(script: &Script, variant: &str) -> Vec<Finding> {
+pub fn start_without_enable(script: &Analysis, variant: &str) -> Vec<Finding> {
     let mut enabled = HashSet::new();
     let mut started = Vec::new();
     for command in &script.commands {

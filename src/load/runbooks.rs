@@ -1,4 +1,7 @@
 //! Runbook bundles (JSON) and runbook directories (TOML plus scripts).
+//!
+//! One file: the two forms are two spellings of one runbook and must
+//! validate alike.
 
 use std::collections::{BTreeMap, HashMap};
 

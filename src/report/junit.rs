@@ -3,10 +3,10 @@
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::RunMeta;
+use super::json::{Case, Document};
 use super::transcript;
 use crate::model::Runbook;
 use crate::outcome::{Mode, Status};
-use crate::results::{CaseResult, RunReport};
 use crate::text::xml_safe;
 
 /// The default output is a superset that GitLab, Jenkins, GitHub reporters
@@ -18,30 +18,41 @@ pub enum Dialect {
     Strict,
 }
 
-pub fn render(run: &RunReport, meta: &RunMeta, dialect: Dialect) -> Vec<u8> {
+pub fn render(document: &Document, dialect: Dialect) -> Vec<u8> {
     let mut report = Report::new("comply");
-    for target in &run.targets {
+    for target in &document.targets {
         let mut suite = test_suite(
-            meta,
-            run.mode,
+            &document.meta,
+            &document.comply_version,
+            document.mode,
             &target.target,
             &target.hostname,
             &target.platform,
         );
-        suite.set_timestamp(target.started_at);
-        suite.set_time(target.duration);
+        suite.set_timestamp(target.started_at.time());
+        suite.set_time(seconds(target.duration_s));
         for case in &target.cases {
-            suite.add_test_case(test_case(run, case, dialect));
+            suite.add_test_case(test_case(case, dialect));
         }
         report.add_test_suite(suite);
     }
-    finish(report, run.started_at, run.duration, dialect)
+    finish(
+        report,
+        document.started_at.time(),
+        seconds(document.duration_s),
+        dialect,
+    )
+}
+
+/// A duration from a report; a negative one (hand-edited) is zero.
+fn seconds(duration_s: f64) -> std::time::Duration {
+    std::time::Duration::try_from_secs_f64(duration_s).unwrap_or_default()
 }
 
 /// Serializes a report in the dialect asked for.
 pub fn finish(
     mut report: Report,
-    started_at: chrono::DateTime<chrono::Local>,
+    started_at: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     duration: std::time::Duration,
     dialect: Dialect,
 ) -> Vec<u8> {
@@ -76,6 +87,7 @@ fn without_testsuites_skipped(xml: &str) -> String {
 /// A `<testsuite>` named `{suite} @ {target}` with the properties of docs/reports.md.
 pub fn test_suite(
     meta: &RunMeta,
+    comply_version: &str,
     mode: Mode,
     target: &str,
     hostname: &str,
@@ -84,7 +96,7 @@ pub fn test_suite(
     let mut suite = TestSuite::new(format!("{} @ {target}", meta.suite));
     suite.extra.insert("hostname".into(), hostname.into());
     let properties = [
-        ("comply.version", env!("CARGO_PKG_VERSION")),
+        ("comply.version", comply_version),
         ("comply.target", target),
         ("comply.platform", platform),
         ("comply.mode", mode.as_str()),
@@ -106,8 +118,8 @@ pub fn test_suite(
 
 /// `{target}.{family}` with the target's dots replaced, so CI tools that
 /// split class names on dots do not take a host name apart.
-pub fn classname(target: &str, runbook: &Runbook) -> String {
-    format!("{}.{}", target.replace('.', "-"), runbook.family())
+pub fn classname(target: &str, family: &str) -> String {
+    format!("{}.{family}", target.replace('.', "-"))
 }
 
 /// `{citation} {id}: {title}`, and in the gate the scenario, which keeps
@@ -125,27 +137,20 @@ pub fn case_name(runbook: &Runbook, scenario: Option<&str>) -> String {
     }
 }
 
-fn test_case(run: &RunReport, case: &CaseResult, dialect: Dialect) -> TestCase {
-    let outcome = case.verdict.outcome;
-    let message = xml_safe(case.verdict.message().as_bytes());
-    let mut status = match outcome.status(run.mode) {
+fn test_case(case: &Case, dialect: Dialect) -> TestCase {
+    let message = xml_safe(case.message.as_bytes());
+    let mut status = match case.status {
         Status::Pass => TestCaseStatus::success(),
         Status::Failure => TestCaseStatus::non_success(NonSuccessKind::Failure),
         Status::Error => TestCaseStatus::non_success(NonSuccessKind::Error),
         Status::Skipped => TestCaseStatus::skipped(),
     };
-    if outcome.status(run.mode) != Status::Pass {
-        status.set_type(outcome.as_str()).set_message(message);
+    if case.status != Status::Pass {
+        status.set_type(case.outcome.as_str()).set_message(message);
     }
-    let mut test_case = TestCase::new(
-        case_name(
-            &case.runbook,
-            case.gate.as_ref().map(|g| g.scenario.as_str()),
-        ),
-        status,
-    );
-    test_case.set_classname(classname(&case.target, &case.runbook));
-    test_case.set_time(case.duration);
+    let mut test_case = TestCase::new(case.name.as_str(), status);
+    test_case.set_classname(case.classname.as_str());
+    test_case.set_time(seconds(case.duration_s));
     test_case.set_system_out(transcript::render(case));
     if dialect == Dialect::Full {
         test_case.add_properties(
@@ -158,31 +163,26 @@ fn test_case(run: &RunReport, case: &CaseResult, dialect: Dialect) -> TestCase {
 }
 
 /// The test case properties of docs/reports.md.
-pub fn properties(case: &CaseResult) -> Vec<(&'static str, String)> {
-    let runbook = &case.runbook;
+fn properties(case: &Case) -> Vec<(&'static str, String)> {
     let mut properties = vec![
-        ("comply.runbook", runbook.id.to_string()),
-        ("comply.hipaa", runbook.citations()),
-        ("comply.tier", runbook.tier.to_string()),
-        ("comply.outcome", case.verdict.outcome.to_string()),
-        (
-            "comply.probe.sha256",
-            case.script_sha256(Some(&runbook.probe)),
-        ),
-        (
-            "comply.remediate.sha256",
-            case.script_sha256(runbook.remediate.as_ref()),
-        ),
+        ("comply.runbook", case.runbook.clone()),
+        ("comply.hipaa", case.hipaa.join(",")),
+        ("comply.tier", case.tier.clone()),
+        ("comply.outcome", case.outcome.to_string()),
+        ("comply.probe.sha256", case.probe_sha256.clone()),
+        ("comply.remediate.sha256", case.remediate_sha256.clone()),
     ];
-    if let Some(gate) = &case.gate {
-        properties.push(("comply.fixture", gate.fixture.clone()));
-        properties.push(("comply.scenario", gate.scenario.clone()));
+    if let Some(fixture) = &case.fixture {
+        properties.push(("comply.fixture", fixture.clone()));
     }
-    if let Some(note) = &case.waiver {
-        let state = if note.expired { "expired" } else { "applied" };
+    if let Some(scenario) = &case.scenario {
+        properties.push(("comply.scenario", scenario.clone()));
+    }
+    if let Some(waiver) = &case.waiver {
+        let state = if waiver.expired { "expired" } else { "applied" };
         properties.push((
             "comply.waiver",
-            format!("{state} {}: {}", note.waiver.expires, note.waiver.reason),
+            format!("{state} {}: {}", waiver.expires, waiver.reason),
         ));
     }
     properties

@@ -65,6 +65,7 @@ pub fn junit(
 ) -> Vec<u8> {
     let mut suite = junit::test_suite(
         meta,
+        env!("CARGO_PKG_VERSION"),
         Mode::Lint,
         LINT_TARGET,
         &crate::target::local::hostname(),
@@ -93,7 +94,7 @@ pub fn junit(
             }
         };
         let mut case = TestCase::new(junit::case_name(runbook, None), status);
-        case.set_classname(junit::classname(LINT_TARGET, runbook));
+        case.set_classname(junit::classname(LINT_TARGET, runbook.family().as_str()));
         let mut out = String::new();
         for finding in &result.findings {
             let _ = writeln!(out, "{finding}");

@@ -1,4 +1,6 @@
-//! Consumers of a run: the console as it happens, JUnit and JSON at the end.
+//! Consumers of a run: the console as it happens; JUnit, JSON and metrics
+//! from the finished run's [`json::Document`]; evidence from the run itself
+//! (it keeps the scripts and raw output the documents only hash).
 //! Report files are written atomically (temp file + rename), so a crash or
 //! Ctrl-C never leaves half a report.
 
@@ -7,6 +9,9 @@ pub mod evidence;
 pub mod json;
 pub mod junit;
 pub mod lint;
+pub mod merge;
+pub mod prom;
+pub mod run_dir;
 pub mod transcript;
 
 use std::io::Write;
@@ -27,13 +32,13 @@ macro_rules! outln {
 }
 
 /// Facts about the run that every report carries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RunMeta {
     pub suite: String,
     pub suite_source: String,
     pub runbooks_sha256: String,
     /// Effective inputs as scripts see them.
-    pub inputs: Vec<(String, String)>,
+    pub inputs: std::collections::BTreeMap<String, String>,
 }
 
 impl RunMeta {
@@ -107,7 +112,16 @@ fn directory_of(path: &Path) -> &Path {
 /// Writes `bytes` to `path` through a temporary file in the same directory
 /// and a rename, so readers see the old file or the whole new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with_mode(path, bytes, 0o600)
+}
+
+/// [`write_atomically`] with the file's mode (metrics are read by
+/// node_exporter, which does not run as root: 0644).
+pub fn write_atomically_with_mode(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
     let mut file = tempfile::NamedTempFile::new_in(directory_of(path))?;
+    file.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(mode))?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|error| error.error)?;

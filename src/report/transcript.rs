@@ -3,19 +3,18 @@
 
 use std::fmt::Write;
 
-use crate::results::{CaseResult, StepRecord};
-use crate::target::Captured;
+use super::json::{Case, Step};
 use crate::text::xml_safe;
 
-pub fn render(case: &CaseResult) -> String {
+pub fn render(case: &Case) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", case.verdict.message());
-    if let Some(note) = &case.waiver {
-        let state = if note.expired { "EXPIRED" } else { "applies" };
+    let _ = writeln!(out, "{}", case.message);
+    if let Some(waiver) = &case.waiver {
+        let state = if waiver.expired { "EXPIRED" } else { "applies" };
         let _ = writeln!(
             out,
             "waiver ({state}, expires {}): {}",
-            note.waiver.expires, note.waiver.reason
+            waiver.expires, waiver.reason
         );
     }
     for note in &case.notes {
@@ -27,53 +26,43 @@ pub fn render(case: &CaseResult) -> String {
     out
 }
 
-fn render_step(out: &mut String, step: &StepRecord) {
+fn render_step(out: &mut String, step: &Step) {
     let _ = write!(
         out,
         "\n== {} [{}] sha256:{} started {}: ",
-        step.label,
+        step.step,
         step.variant,
-        step.script.sha256(),
-        step.started_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+        step.script_sha256,
+        step.started_at.as_str()
     );
-    match &step.result {
+    match step.exit.exit() {
         Err(error) => {
             let _ = writeln!(out, "could not run: {error}");
         }
-        Ok(output) => {
-            let _ = writeln!(
-                out,
-                "{} after {:.3}s",
-                output.exit,
-                output.duration.as_secs_f64()
-            );
-            if output.leaked {
+        Ok(exit) => {
+            let _ = writeln!(out, "{exit} after {:.3}s", step.duration_s);
+            if step.leaked {
                 let _ = writeln!(
                     out,
                     "note: the step left processes running after it exited (in the background, nohup or setsid); comply killed them"
                 );
             }
-            render_stream(out, "stdout", &output.stdout);
-            render_stream(out, "stderr", &output.stderr);
+            render_stream(out, "stdout", &step.stdout, step.stdout_dropped_bytes);
+            render_stream(out, "stderr", &step.stderr, step.stderr_dropped_bytes);
         }
     }
 }
 
-fn render_stream(out: &mut String, name: &str, captured: &Captured) {
-    if captured.bytes.is_empty() && !captured.is_truncated() {
+fn render_stream(out: &mut String, name: &str, text: &str, dropped: u64) {
+    if text.is_empty() && dropped == 0 {
         return;
     }
     let _ = write!(out, "-- {name}");
-    if captured.is_truncated() {
-        let _ = write!(
-            out,
-            " (truncated: {} more bytes not kept)",
-            captured.dropped
-        );
+    if dropped > 0 {
+        let _ = write!(out, " (truncated: {dropped} more bytes not kept)");
     }
     let _ = writeln!(out, " --");
-    out.push_str(&xml_safe(&captured.bytes));
+    out.push_str(&xml_safe(text.as_bytes()));
     if !out.ends_with('\n') {
         out.push('\n');
     }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::process::{self, Limits};
 use super::remote::{self, KILL_STEP, STEP_ID_VAR};
-use super::{Exit, StepOutput, StepRequest, Target, TargetError, script};
+use super::{Exit, StepOutput, StepRequest, StepResult, Target, TargetError, script};
 use crate::cancel::Cancel;
 use crate::engine::{ContainerState, Engine};
 
@@ -124,11 +124,7 @@ impl Target for Docker {
             })
     }
 
-    fn run_step(
-        &self,
-        request: &StepRequest<'_>,
-        cancel: &Cancel,
-    ) -> Result<StepOutput, TargetError> {
+    fn run_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult {
         let invocation = script::Invocation::of(request.script);
         let step_id = remote::new_step_id();
         let mut command = self

@@ -4,7 +4,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::process::{self, Limits};
-use super::{StepOutput, StepRequest, Target, TargetError, script, set_step_env};
+use super::{StepRequest, StepResult, Target, script, set_step_env};
 use crate::cancel::Cancel;
 use crate::program::resolve_program;
 
@@ -31,11 +31,7 @@ impl Target for Local {
         hostname()
     }
 
-    fn run_step(
-        &self,
-        request: &StepRequest<'_>,
-        cancel: &Cancel,
-    ) -> Result<StepOutput, TargetError> {
+    fn run_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult {
         let invocation = script::Invocation::of(request.script);
         let mut command = Command::new(resolve_program(&invocation.argv[0]));
         command.args(&invocation.argv[1..]).current_dir("/");

@@ -2,6 +2,7 @@
 //! `sh` itself, `docker exec -i … sh`, `ssh … sh` — that reads the script on
 //! standard input, so the process handling in [`process`] serves them all.
 
+pub mod ansible;
 pub mod descendants;
 pub mod docker;
 pub mod local;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 use crate::cancel::Cancel;
 use crate::engine::EngineError;
+use crate::load::{InputError, Place};
 
 pub use process::{Captured, Exit, StepOutput};
 
@@ -85,6 +87,9 @@ pub enum TargetError {
     Lock(String),
 }
 
+/// What running a step gives: its output, or why it could not run.
+pub type StepResult = Result<StepOutput, TargetError>;
+
 pub trait Target: Send + Sync {
     /// The `--target` spelling: `local`, `docker:NAME`.
     fn name(&self) -> &str;
@@ -93,17 +98,37 @@ pub trait Target: Send + Sync {
     fn hostname(&self) -> String;
 
     /// Runs one step to completion, timeout or cancellation.
-    fn run_step(
-        &self,
-        request: &StepRequest<'_>,
-        cancel: &Cancel,
-    ) -> Result<StepOutput, TargetError>;
+    fn run_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult;
 
     /// Checks the target is usable before any case starts, so an absent
     /// container is one clear `target-error` rather than a surprise later.
     fn check(&self) -> Result<(), TargetError> {
         Ok(())
     }
+}
+
+/// The targets of an inventory: Ansible's `ansible-inventory --list`
+/// JSON, or comply's line format; `limit` (`--limit`) selects from an
+/// Ansible inventory only.
+pub fn inventory_targets(
+    file: &str,
+    text: &str,
+    limit: Option<&str>,
+) -> Result<Vec<String>, InputError> {
+    if ansible::is_ansible_json(text) {
+        return ansible::targets(file, text, limit);
+    }
+    if limit.is_some() {
+        return Err(InputError::new(
+            file,
+            "--limit selects hosts of an Ansible inventory, and this is comply's line format",
+        ));
+    }
+    spec::parse_inventory(file, text)
+}
+
+pub fn read_inventory(place: &Place, limit: Option<&str>) -> Result<Vec<String>, InputError> {
+    inventory_targets(&place.to_string(), &place.read_to_string()?, limit)
 }
 
 /// Prepares a step process's environment: comply's own environment minus

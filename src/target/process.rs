@@ -5,6 +5,10 @@
 //! Everything happens in one `poll(2)` loop over the child's pipes and a
 //! pidfd, so a step costs one fork/exec and no helper threads, and no
 //! blocking read can hang the run.
+//!
+//! One file on purpose: the loop, the pipes and the kill sequence share
+//! the child's state and are only correct together; a quarter of it is
+//! tests.
 
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
@@ -29,6 +33,12 @@ pub struct Captured {
 }
 
 impl Captured {
+    /// Nothing captured (a step that could not run).
+    pub const EMPTY: Captured = Captured {
+        bytes: Vec::new(),
+        dropped: 0,
+    };
+
     fn push(&mut self, chunk: &[u8], limit: usize) {
         let room = limit.saturating_sub(self.bytes.len());
         let kept = room.min(chunk.len());

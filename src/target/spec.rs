@@ -4,7 +4,7 @@
 //! probe "pass" by running `ssh -V`) or that carries whitespace or control
 //! characters is refused here, whatever else guards the command line.
 
-use crate::load::{InputError, Place};
+use crate::load::InputError;
 
 /// Where a target is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,14 +133,10 @@ fn container_name(name: &str) -> Result<&str, String> {
     }
 }
 
-/// The targets of an inventory file: one per line, `#` starts a comment, a
-/// bare `[USER@]HOST[:PORT]` is an ssh target. Every line is parsed here,
-/// so a bad one is reported at its line and column.
-pub fn read_inventory(place: &Place) -> Result<Vec<String>, InputError> {
-    parse_inventory(&place.to_string(), &place.read_to_string()?)
-}
-
-/// The targets of an inventory's text; `file` names it in errors.
+/// The targets of an inventory in comply's line format: one per line, `#`
+/// starts a comment, a bare `[USER@]HOST[:PORT]` is an ssh target. Every
+/// line is parsed here, so a bad one is reported at its line and column;
+/// `file` names it in errors.
 pub fn parse_inventory(file: &str, text: &str) -> Result<Vec<String>, InputError> {
     let mut specs = Vec::new();
     let mut offset = 0;
@@ -177,6 +173,7 @@ pub fn parse_inventory(file: &str, text: &str) -> Result<Vec<String>, InputError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::Place;
     use rstest::rstest;
 
     #[rstest]
@@ -222,7 +219,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("inventory");
         std::fs::write(&path, "# fleet\r\nhöst-a\r\n  -V\r\n").unwrap();
-        let error = read_inventory(&Place::Disk(path)).unwrap_err();
+        let error = crate::target::read_inventory(&Place::Disk(path), None).unwrap_err();
         assert_eq!(error.position, Some((3, 3)), "{error}");
         assert!(error.message.contains("starts with `-`"), "{error}");
     }
@@ -233,7 +230,7 @@ mod tests {
         let path = dir.path().join("inventory");
         std::fs::write(&path, "db # the database\r\nlocal\ndocker:web\n").unwrap();
         assert_eq!(
-            read_inventory(&Place::Disk(path)).unwrap(),
+            crate::target::read_inventory(&Place::Disk(path), None).unwrap(),
             ["ssh:db", "local", "docker:web"]
         );
     }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use super::process::{self, Limits};
 use super::remote::{self, KILL_STEP, STEP_ID_VAR, shell_quote};
-use super::{Exit, StepOutput, StepRequest, Target, TargetError, script};
+use super::{Exit, StepOutput, StepRequest, StepResult, Target, TargetError, script};
 use crate::cancel::Cancel;
 
 pub use super::spec::Address;
@@ -261,11 +261,7 @@ impl Target for Ssh {
         }
     }
 
-    fn run_step(
-        &self,
-        request: &StepRequest<'_>,
-        cancel: &Cancel,
-    ) -> Result<StepOutput, TargetError> {
+    fn run_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult {
         let invocation = script::Invocation::of(request.script);
         let step_id = remote::new_step_id();
         // The remote login shell parses this line: every word is quoted,

@@ -40,11 +40,7 @@ fn probes_run_in_parallel_and_the_report_is_ordered_by_id() {
         parallel < Duration::from_millis(1500),
         "4 × 0.5 s probes with --jobs 4 took {parallel:?}"
     );
-    let ids: Vec<String> = ws
-        .junit()
-        .cases()
-        .map(|c| c.properties["comply.runbook"].clone())
-        .collect();
+    let ids: Vec<String> = ws.junit().cases().map(|c| c.runbook().to_owned()).collect();
     assert_eq!(ids, ["P-A", "P-B", "P-C", "P-D"]);
 
     let started = Instant::now();
@@ -53,11 +49,7 @@ fn probes_run_in_parallel_and_the_report_is_ordered_by_id() {
         started.elapsed() >= Duration::from_secs(2),
         "--jobs 1 runs one probe at a time"
     );
-    let serial: Vec<String> = ws
-        .junit()
-        .cases()
-        .map(|c| c.properties["comply.runbook"].clone())
-        .collect();
+    let serial: Vec<String> = ws.junit().cases().map(|c| c.runbook().to_owned()).collect();
     assert_eq!(serial, ids);
 }
 

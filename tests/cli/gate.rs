@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use predicates::prelude::*;
+
 use crate::containers::{fixtures, gate_containers, serial};
 use crate::support::{Junit, Workspace, validate_with_xsd};
 use comply::gate::fixture::FixtureKind;
@@ -16,21 +18,6 @@ fn corpus() -> String {
         .join("tests/corpus/runbooks")
         .display()
         .to_string()
-}
-
-fn outcomes(junit: &Junit) -> BTreeMap<(String, String), String> {
-    junit
-        .cases()
-        .map(|case| {
-            (
-                (
-                    case.properties["comply.runbook"].clone(),
-                    case.properties["comply.scenario"].clone(),
-                ),
-                case.outcome().to_owned(),
-            )
-        })
-        .collect()
 }
 
 #[test]
@@ -76,11 +63,11 @@ fn each_broken_runbook_gets_exactly_its_outcome() {
         )
     })
     .collect();
-    assert_eq!(outcomes(&junit), expected);
+    assert_eq!(junit.gate_outcomes(), expected);
 
     let sed = junit
         .cases()
-        .find(|c| c.properties["comply.runbook"] == "BAD-SED-001")
+        .find(|c| c.runbook() == "BAD-SED-001")
         .unwrap();
     assert_eq!(sed.properties["comply.fixture"], "nixos-like");
     assert_eq!(sed.classname, "nixos-like.technical");
@@ -91,7 +78,7 @@ fn each_broken_runbook_gets_exactly_its_outcome() {
     assert!(sed.system_out.contains("== restart [fixture]"));
     let append = junit
         .cases()
-        .find(|c| c.properties["comply.runbook"] == "BAD-APPEND-001")
+        .find(|c| c.runbook() == "BAD-APPEND-001")
         .unwrap();
     assert!(
         append
@@ -219,7 +206,7 @@ fn an_l3_probe_is_exercised_when_its_input_is_set() {
         .assert()
         .code(0);
     let junit = Junit::parse(&ws.read("gate.xml"));
-    let outcomes = outcomes(&junit);
+    let outcomes = junit.gate_outcomes();
     assert_eq!(
         outcomes[&("NET-REACH-001".to_owned(), "ssh-down.broken".to_owned())],
         "escalated"
@@ -400,7 +387,7 @@ fn log_forwarding_is_gated_when_its_log_host_is_set() {
         ])
         .assert()
         .code(0);
-    let outcomes = outcomes(&Junit::parse(&ws.read("gate.xml")));
+    let outcomes = Junit::parse(&ws.read("gate.xml")).gate_outcomes();
     let of = |scenario: &str| outcomes[&("LIN-LOG-002".to_owned(), scenario.to_owned())].as_str();
     assert_eq!(of("forwarding.compliant"), "compliant");
     for broken in [
@@ -415,4 +402,40 @@ fn log_forwarding_is_gated_when_its_log_host_is_set() {
     for refused in ["no-certificates", "command-line-http", "key-unreadable"] {
         assert_eq!(of(&format!("{refused}.refused")), "escalated", "{refused}");
     }
+}
+
+/// `comply gate --partition hash:K/4` for K = 1..4, merged, is the
+/// unsharded gate case for case (on a few corpus runbooks, to keep it short).
+#[test]
+fn gate_shards_merge_into_the_unsharded_gate() {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    let gate = |extra: &[&str]| {
+        let mut command = ws.comply();
+        command
+            .args(["gate", "--runbooks", &corpus()])
+            .args(["--only", "BAD-UNTESTED-001", "--only", "BAD-APPEND-001"])
+            .args(["--only", "BAD-PROBE-001", "--only", "BAD-ALARM-001"])
+            .args(extra)
+            .timeout(Duration::from_secs(600));
+        command.assert()
+    };
+    gate(&["--junit", "whole.xml"]).code(1);
+    let mut shards = Vec::new();
+    for k in 1..=4 {
+        let file = format!("shard-{k}.json");
+        gate(&["--partition", &format!("hash:{k}/4"), "--json", &file])
+            .code(predicate::in_iter([0, 1]));
+        shards.push(file);
+    }
+    ws.comply()
+        .arg("merge")
+        .args(&shards)
+        .args(["--junit", "merged.xml"])
+        .assert()
+        .code(1);
+    let whole = Junit::parse(&ws.read("whole.xml")).gate_outcomes();
+    assert_eq!(whole.len(), 5, "{whole:?}");
+    assert_eq!(Junit::parse(&ws.read("merged.xml")).gate_outcomes(), whole);
 }

@@ -91,18 +91,6 @@ impl SshHost {
     }
 }
 
-fn outcomes(junit: &Junit) -> Vec<(String, String)> {
-    junit
-        .cases()
-        .map(|c| {
-            (
-                c.properties["comply.runbook"].clone(),
-                c.outcome().to_owned(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn ssh_gives_the_same_outcomes_as_running_inside_and_multiplexes() {
     let _serial = serial();
@@ -125,9 +113,10 @@ fn ssh_gives_the_same_outcomes_as_running_inside_and_multiplexes() {
         .code(1);
     let over_ssh = Junit::parse(&ws.read("ssh.xml"));
     let inside = Junit::parse(&ws.read("docker.xml"));
-    assert_eq!(outcomes(&over_ssh), outcomes(&inside));
+    assert_eq!(over_ssh.outcomes(), inside.outcomes());
     assert!(
-        outcomes(&over_ssh)
+        over_ssh
+            .outcomes()
             .iter()
             .any(|(_, o)| o == "non-compliant"),
         "LIN-PATCH-001 fails on a fresh fixture"

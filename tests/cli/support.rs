@@ -184,6 +184,11 @@ impl JunitCase {
             .or(self.kind.as_ref())
             .map_or("pass", String::as_str)
     }
+
+    /// The `comply.runbook` property (full reports only).
+    pub fn runbook(&self) -> &str {
+        &self.properties["comply.runbook"]
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -270,6 +275,26 @@ impl Junit {
 
     pub fn cases(&self) -> impl Iterator<Item = &JunitCase> {
         self.suites.iter().flat_map(|s| &s.cases)
+    }
+
+    /// (runbook, outcome) of every case, in report order.
+    pub fn outcomes(&self) -> Vec<(String, String)> {
+        self.cases()
+            .map(|case| (case.runbook().to_owned(), case.outcome().to_owned()))
+            .collect()
+    }
+
+    /// The gate's outcome by (runbook, scenario).
+    pub fn gate_outcomes(&self) -> BTreeMap<(String, String), String> {
+        self.cases()
+            .map(|case| {
+                let scenario = case.properties["comply.scenario"].clone();
+                (
+                    (case.runbook().to_owned(), scenario),
+                    case.outcome().to_owned(),
+                )
+            })
+            .collect()
     }
 
     pub fn case(&self, runbook: &str) -> &JunitCase {

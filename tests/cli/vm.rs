@@ -39,16 +39,11 @@ fn scratch_dirs() -> Vec<String> {
 
 /// `--ssh-option`s that reach a resumed VM (its image's key and host key).
 fn vm_ssh_options() -> Vec<String> {
-    let image = Path::new(&fixture("debian12-vm").image);
-    [
-        format!("IdentityFile={}", image.join("id_ed25519").display()),
-        "IdentitiesOnly=yes".to_owned(),
-        format!("UserKnownHostsFile={}", image.join("known_hosts").display()),
-        "HostKeyAlias=comply-debian12-vm".to_owned(),
-    ]
-    .into_iter()
-    .flat_map(|option| ["--ssh-option".to_owned(), option])
-    .collect()
+    let vm = fixture("debian12-vm");
+    comply::gate::vm::ssh_settings(Path::new(&vm.image), vm)
+        .into_iter()
+        .flat_map(|option| ["--ssh-option".to_owned(), option])
+        .collect()
 }
 
 #[test]
@@ -175,10 +170,10 @@ fn the_vm_runbooks_are_green_and_broken_ones_get_their_outcomes() {
     let junit = Junit::parse(&ws.read("gate.xml"));
     let mut broken = Vec::new();
     for case in junit.cases() {
-        let runbook = &case.properties["comply.runbook"];
+        let runbook = case.runbook();
         assert_eq!(case.properties["comply.fixture"], "debian12-vm");
         if runbook.starts_with("BAD-") {
-            broken.push((runbook.clone(), case.outcome().to_owned()));
+            broken.push((runbook.to_owned(), case.outcome().to_owned()));
         } else {
             assert!(
                 ["compliant", "healed", "escalated"].contains(&case.outcome()),
@@ -205,11 +200,9 @@ fn the_vm_runbooks_are_green_and_broken_ones_get_their_outcomes() {
     // The kernel-level controls were exercised for real: healed, rebooted.
     for runbook in ["LIN-AUDIT-001", "LIN-AUDIT-002", "LIN-SYSCTL-001"] {
         assert!(
-            junit
-                .cases()
-                .any(|c| c.properties["comply.runbook"] == runbook
-                    && c.outcome() == "healed"
-                    && c.system_out.contains("== restart [fixture]")),
+            junit.cases().any(|c| c.runbook() == runbook
+                && c.outcome() == "healed"
+                && c.system_out.contains("== restart [fixture]")),
             "{runbook} healed across a reboot"
         );
     }

@@ -98,16 +98,23 @@ fn free_port() -> Result<u16, GateError> {
         .port())
 }
 
-fn ssh_options(image: &Path, fixture: &Fixture) -> Result<SshOptions, GateError> {
-    let extra = vec![
+/// The ssh `-o` options that reach a machine of the image in `image`: the
+/// image's own key and host key, nothing from the user's ssh setup. Also
+/// what `comply run --ssh-option …` needs to reach a resumed machine.
+pub fn ssh_settings(image: &Path, fixture: &Fixture) -> Vec<String> {
+    vec![
         format!("IdentityFile={}", image.join(KEY).display()),
         "IdentitiesOnly=yes".to_owned(),
         format!("UserKnownHostsFile={}", image.join(KNOWN_HOSTS).display()),
         format!("HostKeyAlias=comply-{}", fixture.def.name),
         "StrictHostKeyChecking=yes".to_owned(),
         "LogLevel=ERROR".to_owned(),
-    ];
-    Ok(SshOptions::multiplexed(Duration::from_secs(5), extra)?)
+    ]
+}
+
+fn ssh_options(image: &Path, fixture: &Fixture) -> Result<SshOptions, GateError> {
+    let settings = ssh_settings(image, fixture);
+    Ok(SshOptions::multiplexed(Duration::from_secs(5), settings)?)
 }
 
 /// A fresh scratch directory for one machine; its name starts with this

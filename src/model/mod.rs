@@ -9,11 +9,16 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::catalog::{self, Citation, Family};
+
+mod input;
+mod script;
+
+pub use input::{InputValue, MAX_INPUT_BYTES, checked_inputs};
+pub use script::{Script, ScriptSet, sha256_hex};
 
 /// How far a runbook may heal on its own (README: File formats).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -183,258 +188,6 @@ impl Serialize for CitationRef {
     }
 }
 
-/// A script's text and the SHA-256 of exactly those bytes, which reports
-/// carry so an auditor can tie a verdict to what ran.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Script {
-    text: String,
-    sha256: String,
-}
-
-impl Script {
-    pub fn new(text: impl Into<String>) -> Self {
-        let text = text.into();
-        let sha256 = sha256_hex(text.as_bytes());
-        Script { text, sha256 }
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    pub fn sha256(&self) -> &str {
-        &self.sha256
-    }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// A script field: one script for every platform, or platform variants with
-/// an optional `default`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ScriptSet {
-    pub default: Option<Script>,
-    pub variants: BTreeMap<Platform, Script>,
-}
-
-impl ScriptSet {
-    pub fn single(text: impl Into<String>) -> Self {
-        ScriptSet {
-            default: Some(Script::new(text)),
-            variants: BTreeMap::new(),
-        }
-    }
-
-    /// The script that runs on `platform`, with the name of its variant
-    /// (`nixos` or `default`).
-    pub fn for_platform(&self, platform: &str) -> Option<(&str, &Script)> {
-        self.variants
-            .iter()
-            .find(|(name, _)| name.as_str() == platform)
-            .map(|(name, script)| (name.as_str(), script))
-            .or_else(|| self.default.as_ref().map(|script| ("default", script)))
-    }
-
-    /// Every variant with its name, `default` first.
-    pub fn variants(&self) -> impl Iterator<Item = (&str, &Script)> {
-        self.default
-            .iter()
-            .map(|script| ("default", script))
-            .chain(self.variants.iter().map(|(name, s)| (name.as_str(), s)))
-    }
-}
-
-impl<'de> Deserialize<'de> for ScriptSet {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ScriptSetVisitor;
-
-        impl<'de> Visitor<'de> for ScriptSetVisitor {
-            type Value = ScriptSet;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(
-                    "a script, or an object of platform → script with an optional `default`",
-                )
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<ScriptSet, E> {
-                Ok(ScriptSet::single(text))
-            }
-
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<ScriptSet, M::Error> {
-                let mut set = ScriptSet::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    let text: String = map.next_value()?;
-                    let duplicate = if key == "default" {
-                        set.default.replace(Script::new(text)).is_some()
-                    } else {
-                        let platform = Platform::new(&key).map_err(de::Error::custom)?;
-                        set.variants.insert(platform, Script::new(text)).is_some()
-                    };
-                    if duplicate {
-                        return Err(de::Error::custom(format!("`{key}` appears twice")));
-                    }
-                }
-                Ok(set)
-            }
-        }
-
-        deserializer.deserialize_any(ScriptSetVisitor)
-    }
-}
-
-impl Serialize for ScriptSet {
-    /// A lone default is written as a plain string; variants as an object
-    /// with sorted keys, so bundles are byte-for-byte deterministic.
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.variants.is_empty()
-            && let Some(default) = &self.default
-        {
-            return serializer.serialize_str(default.text());
-        }
-        let sorted: BTreeMap<&str, &str> = self
-            .variants()
-            .map(|(name, script)| (name, script.text()))
-            .collect();
-        sorted.serialize(serializer)
-    }
-}
-
-/// The longest input value: 128 KiB (the kernel's limit for one environment
-/// string) less room for the `COMPLY_INPUT_<NAME>=` before it.
-pub const MAX_INPUT_BYTES: usize = 128 * 1024 - 1024;
-
-/// Deserializes a runbook's `inputs`: a key given twice is an error rather
-/// than last-wins, and every value must be one scripts can receive.
-pub fn checked_inputs<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<BTreeMap<InputName, InputValue>, D::Error> {
-    struct InputsVisitor;
-
-    impl<'de> Visitor<'de> for InputsVisitor {
-        type Value = BTreeMap<InputName, InputValue>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a table of input names and default values")
-        }
-
-        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-            let mut inputs = BTreeMap::new();
-            while let Some(name) = map.next_key::<InputName>()? {
-                let value: InputValue = map.next_value()?;
-                if let Some(problem) = value.env_problem() {
-                    return Err(de::Error::custom(format!("input `{name}` {problem}")));
-                }
-                if inputs.contains_key(&name) {
-                    return Err(de::Error::custom(format!("input `{name}` is given twice")));
-                }
-                inputs.insert(name, value);
-            }
-            Ok(inputs)
-        }
-    }
-
-    deserializer.deserialize_map(InputsVisitor)
-}
-
-/// An input value as written in TOML or JSON. Scripts receive it as a
-/// string: numbers in decimal, booleans as `true`/`false`, and lists as
-/// their elements separated by single spaces (so `for host in $VAR` works).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(untagged)]
-pub enum InputValue {
-    Bool(bool),
-    Integer(i64),
-    Float(f64),
-    String(String),
-    List(Vec<InputValue>),
-}
-
-impl InputValue {
-    pub fn to_env(&self) -> String {
-        match self {
-            InputValue::Bool(value) => value.to_string(),
-            InputValue::Integer(value) => value.to_string(),
-            InputValue::Float(value) => value.to_string(),
-            InputValue::String(value) => value.clone(),
-            InputValue::List(values) => values
-                .iter()
-                .map(InputValue::to_env)
-                .collect::<Vec<_>>()
-                .join(" "),
-        }
-    }
-
-    /// Why scripts could not receive this value as an environment variable:
-    /// a NUL byte ends a C string, and the kernel refuses a single
-    /// environment string over 128 KiB (`MAX_ARG_STRLEN`) at exec time.
-    pub fn env_problem(&self) -> Option<String> {
-        let text = self.to_env();
-        if text.contains('\0') {
-            Some("contains a NUL byte, which no environment variable can hold".to_owned())
-        } else if text.len() > MAX_INPUT_BYTES {
-            Some(format!(
-                "is {} bytes long: an input value is at most {MAX_INPUT_BYTES} bytes, since the \
-                 kernel refuses longer environment strings",
-                text.len()
-            ))
-        } else {
-            None
-        }
-    }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            InputValue::Bool(_) => "a boolean",
-            InputValue::Integer(_) => "an integer",
-            InputValue::Float(_) => "a number",
-            InputValue::String(_) => "a string",
-            InputValue::List(_) => "a list",
-        }
-    }
-
-    /// Reads a `--input K=V` value as the same kind as the runbook's default,
-    /// so `--input log_retention_days=ninety` is refused like a TOML typo.
-    pub fn parse_like(&self, text: &str) -> Result<InputValue, String> {
-        let parsed = match self {
-            InputValue::Bool(_) => text.parse().map(InputValue::Bool).ok(),
-            InputValue::Integer(_) => text.parse().map(InputValue::Integer).ok(),
-            InputValue::Float(_) => text.parse().map(InputValue::Float).ok(),
-            InputValue::String(_) => Some(InputValue::String(text.to_owned())),
-            // `a,b`, `a b`, or TOML-like `[a, "b"]`.
-            InputValue::List(_) => Some(InputValue::List(
-                text.trim()
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .split([',', ' '])
-                    .map(|item| item.trim_matches(['"', '\'']))
-                    .filter(|item| !item.is_empty())
-                    .map(|item| InputValue::String(item.to_owned()))
-                    .collect(),
-            )),
-        };
-        parsed.ok_or_else(|| format!("`{text}` is not {}", self.kind()))
-    }
-
-    /// Whether `other` may replace this default (same kind; integers may
-    /// stand where a number is expected).
-    pub fn same_kind(&self, other: &InputValue) -> bool {
-        matches!(
-            (self, other),
-            (InputValue::Bool(_), InputValue::Bool(_))
-                | (InputValue::Integer(_), InputValue::Integer(_))
-                | (
-                    InputValue::Float(_),
-                    InputValue::Float(_) | InputValue::Integer(_)
-                )
-                | (InputValue::String(_), InputValue::String(_))
-                | (InputValue::List(_), InputValue::List(_))
-        )
-    }
-}
-
 /// What a scenario puts a fixture into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -460,7 +213,7 @@ pub struct Scenario {
     /// runbook's platforms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixtures: Option<Vec<String>>,
-    #[serde(rename = "script", with = "script_text")]
+    #[serde(rename = "script", with = "script::script_text")]
     pub script: Script,
 }
 
@@ -475,19 +228,6 @@ impl Scenario {
         self.fixtures
             .as_ref()
             .is_some_and(|names| names.iter().any(|name| name == fixture))
-    }
-}
-
-mod script_text {
-    use super::Script;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(script: &Script, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(script.text())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Script, D::Error> {
-        String::deserialize(deserializer).map(Script::new)
     }
 }
 

@@ -1,0 +1,342 @@
+//! Ansible inventories, so a fleet already described for Ansible needs no
+//! second list: the JSON `ansible-inventory --list` prints (read from a
+//! file, or made by running `ansible-inventory -i FILE --list` for INI and
+//! YAML inventories), with `ansible_host`, `ansible_port`, `ansible_user`
+//! and `ansible_connection` honoured, and `--limit` patterns as Ansible
+//! spells them (`web:db`, `web,&prod`, `all:!web3`, `web*`).
+
+use std::collections::BTreeMap;
+
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::spec::TargetSpec;
+use crate::load::{InputError, from_json};
+
+/// A group of `ansible-inventory --list`'s output.
+#[derive(Debug, Default, Deserialize)]
+struct Group {
+    #[serde(default)]
+    hosts: Vec<String>,
+    #[serde(default)]
+    children: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Meta {
+    #[serde(default)]
+    hostvars: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+/// An inventory as `ansible-inventory --list` prints it.
+struct Inventory {
+    meta: Meta,
+    groups: BTreeMap<String, Group>,
+}
+
+impl Inventory {
+    fn parse(file: &str, text: &str) -> Result<Inventory, InputError> {
+        let mut top: BTreeMap<String, Value> = from_json(file, text)?;
+        let meta = match top.remove("_meta") {
+            Some(meta) => serde_json::from_value(meta)
+                .map_err(|e| InputError::new(file, e.to_string()).field("_meta"))?,
+            None => Meta::default(),
+        };
+        let mut groups = BTreeMap::new();
+        for (name, value) in top {
+            let group: Group = serde_json::from_value(value).map_err(|e| {
+                InputError::new(
+                    file,
+                    format!("{e}: expected {{\"hosts\": [...], \"children\": [...]}}"),
+                )
+                .field(name.clone())
+            })?;
+            groups.insert(name, group);
+        }
+        Ok(Inventory { meta, groups })
+    }
+
+    /// The hosts of a group and its children, in Ansible's order, once each.
+    fn hosts_of(&self, group: &str, into: &mut Vec<String>, seen: &mut Vec<String>) {
+        if seen.iter().any(|g| g == group) {
+            return;
+        }
+        seen.push(group.to_owned());
+        let Some(found) = self.groups.get(group) else {
+            return;
+        };
+        for host in &found.hosts {
+            if !into.contains(host) {
+                into.push(host.clone());
+            }
+        }
+        for child in &found.children {
+            self.hosts_of(child, into, seen);
+        }
+    }
+
+    fn group_hosts(&self, group: &str) -> Vec<String> {
+        let mut hosts = Vec::new();
+        self.hosts_of(group, &mut hosts, &mut Vec::new());
+        hosts
+    }
+
+    /// Every host: `all`'s, then any group's not reachable from `all`.
+    fn all_hosts(&self) -> Vec<String> {
+        let mut hosts = self.group_hosts("all");
+        for group in self.groups.keys() {
+            for host in self.group_hosts(group) {
+                if !hosts.contains(&host) {
+                    hosts.push(host);
+                }
+            }
+        }
+        for host in self.meta.hostvars.keys() {
+            if !hosts.contains(host) {
+                hosts.push(host.clone());
+            }
+        }
+        hosts
+    }
+
+    /// The hosts one pattern names: `all`, a group, a host, or a glob over
+    /// group and host names.
+    fn matching(&self, pattern: &str, all: &[String]) -> Vec<String> {
+        if pattern == "all" || pattern == "*" {
+            return all.to_vec();
+        }
+        if self.groups.contains_key(pattern) {
+            return self.group_hosts(pattern);
+        }
+        if all.iter().any(|host| host == pattern) {
+            return vec![pattern.to_owned()];
+        }
+        let Some(glob) = glob(pattern) else {
+            return Vec::new();
+        };
+        let mut hosts: Vec<String> = Vec::new();
+        for group in self.groups.keys().filter(|g| glob.is_match(g)) {
+            hosts.extend(self.group_hosts(group));
+        }
+        hosts.extend(all.iter().filter(|h| glob.is_match(h)).cloned());
+        all.iter().filter(|h| hosts.contains(h)).cloned().collect()
+    }
+
+    /// `--limit`: plain patterns are a union, `&` ones intersect it, `!`
+    /// ones remove from it — in that order, as Ansible does.
+    fn limit(&self, limit: &str) -> Result<Vec<String>, String> {
+        let all = self.all_hosts();
+        let patterns: Vec<&str> = limit
+            .split([':', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut selected: Vec<String> = Vec::new();
+        let mut any_plain = false;
+        for pattern in patterns.iter().filter(|p| !p.starts_with(['&', '!'])) {
+            any_plain = true;
+            let hosts = self.matching(pattern, &all);
+            if hosts.is_empty() {
+                return Err(format!(
+                    "`--limit` pattern `{pattern}` matches no host of the inventory"
+                ));
+            }
+            selected.extend(
+                hosts
+                    .into_iter()
+                    .filter(|h| !selected.contains(h))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if !any_plain {
+            selected = all.clone();
+        }
+        for pattern in patterns.iter().filter_map(|p| p.strip_prefix('&')) {
+            let keep = self.matching(pattern, &all);
+            selected.retain(|h| keep.contains(h));
+        }
+        for pattern in patterns.iter().filter_map(|p| p.strip_prefix('!')) {
+            let drop = self.matching(pattern, &all);
+            selected.retain(|h| !drop.contains(h));
+        }
+        // In inventory order, whatever the order of the patterns.
+        Ok(all.into_iter().filter(|h| selected.contains(h)).collect())
+    }
+
+    /// The `--target` spelling of a host, from its variables.
+    fn target(&self, host: &str) -> Result<String, String> {
+        let vars = self.meta.hostvars.get(host);
+        let var = |name: &str| -> Option<String> {
+            match vars?.get(name)? {
+                Value::String(text) => Some(text.clone()),
+                Value::Number(number) => Some(number.to_string()),
+                _ => None,
+            }
+        };
+        let address = var("ansible_host").unwrap_or_else(|| host.to_owned());
+        let spec = match var("ansible_connection").as_deref() {
+            Some("local") => "local".to_owned(),
+            Some("docker" | "community.docker.docker") => format!("docker:{address}"),
+            Some("ssh" | "paramiko" | "smart") | None => {
+                let user = var("ansible_user")
+                    .map(|u| format!("{u}@"))
+                    .unwrap_or_default();
+                let host = if address.contains(':') {
+                    format!("[{address}]")
+                } else {
+                    address
+                };
+                match var("ansible_port") {
+                    Some(port) => format!("ssh:{user}{host}:{port}"),
+                    None if host.starts_with('[') => format!("ssh:{user}{host}:22"),
+                    None => format!("ssh:{user}{host}"),
+                }
+            }
+            Some(other) => {
+                return Err(format!(
+                    "host `{host}`: ansible_connection `{other}` is not one comply can use (ssh, local, docker)"
+                ));
+            }
+        };
+        TargetSpec::parse(&spec).map_err(|why| format!("host `{host}`: {why}"))?;
+        Ok(spec)
+    }
+}
+
+fn glob(pattern: &str) -> Option<GlobMatcher> {
+    pattern
+        .contains(['*', '?', '['])
+        .then(|| Glob::new(pattern).ok().map(|g| g.compile_matcher()))
+        .flatten()
+}
+
+/// Whether an inventory file holds Ansible's JSON rather than comply's
+/// line format (which never starts with `{`).
+pub fn is_ansible_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
+/// The targets of `ansible-inventory --list` JSON, limited by `--limit`.
+pub fn targets(file: &str, text: &str, limit: Option<&str>) -> Result<Vec<String>, InputError> {
+    let inventory = Inventory::parse(file, text)?;
+    let hosts = match limit {
+        Some(limit) => inventory
+            .limit(limit)
+            .map_err(|why| InputError::new(file, why))?,
+        None => inventory.all_hosts(),
+    };
+    hosts
+        .iter()
+        .map(|host| {
+            inventory
+                .target(host)
+                .map_err(|why| InputError::new(file, why))
+        })
+        .collect()
+}
+
+/// Runs `ansible-inventory -i FILE --list` for an INI or YAML inventory.
+pub fn list(path: &std::path::Path) -> Result<String, InputError> {
+    let file = path.display().to_string();
+    let program = crate::program::resolve_program("ansible-inventory");
+    let output = std::process::Command::new(&program)
+        .arg("-i")
+        .arg(path)
+        .arg("--list")
+        // By default a file Ansible cannot parse is a warning and an empty
+        // inventory: for comply it is invalid input.
+        .env("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True")
+        .env("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "True")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|error| {
+            InputError::new(
+                &file,
+                format!(
+                    "cannot run ansible-inventory ({error}); install Ansible (Debian: ansible-core) or give `ansible-inventory --list` JSON to --inventory"
+                ),
+            )
+        })?;
+    if !output.status.success() {
+        return Err(InputError::new(
+            &file,
+            format!(
+                "ansible-inventory rejected it ({}): {}",
+                output.status,
+                crate::text::xml_safe(&output.stderr).trim()
+            ),
+        ));
+    }
+    String::from_utf8(output.stdout)
+        .map_err(|_| InputError::new(&file, "ansible-inventory printed something not UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    const LIST: &str = r#"{
+        "_meta": {"hostvars": {
+            "web1": {"ansible_host": "10.0.0.5", "ansible_user": "admin", "ansible_port": 2222},
+            "web2": {},
+            "db1": {"ansible_host": "fe80::1"},
+            "box": {"ansible_connection": "docker"},
+            "self": {"ansible_connection": "local"}
+        }},
+        "all": {"children": ["ungrouped", "web", "db", "prod"]},
+        "web": {"hosts": ["web1", "web2"]},
+        "db": {"hosts": ["db1"]},
+        "prod": {"hosts": ["web1", "db1"]},
+        "ungrouped": {"hosts": ["box", "self"]}
+    }"#;
+
+    #[test]
+    fn every_host_becomes_its_target() {
+        assert_eq!(
+            targets("inv.json", LIST, None).unwrap(),
+            [
+                "docker:box",
+                "local",
+                "ssh:admin@10.0.0.5:2222",
+                "ssh:web2",
+                "ssh:[fe80::1]:22"
+            ]
+        );
+    }
+
+    #[rstest]
+    #[case("web", &["ssh:admin@10.0.0.5:2222", "ssh:web2"])]
+    #[case("web:db", &["ssh:admin@10.0.0.5:2222", "ssh:web2", "ssh:[fe80::1]:22"])]
+    #[case("web,&prod", &["ssh:admin@10.0.0.5:2222"])]
+    #[case("all:!web", &["docker:box", "local", "ssh:[fe80::1]:22"])]
+    #[case("web2", &["ssh:web2"])]
+    #[case("web*", &["ssh:admin@10.0.0.5:2222", "ssh:web2"])]
+    fn limit_patterns_select_as_ansible_does(#[case] limit: &str, #[case] expected: &[&str]) {
+        assert_eq!(targets("inv.json", LIST, Some(limit)).unwrap(), expected);
+    }
+
+    #[test]
+    fn a_pattern_that_matches_nothing_is_an_error() {
+        let error = targets("inv.json", LIST, Some("web:nosuch")).unwrap_err();
+        assert!(
+            error.message.contains("`nosuch` matches no host"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_host_named_like_an_option_is_refused() {
+        let list = r#"{"_meta": {"hostvars": {"evil": {"ansible_host": "-oProxyCommand=id"}}},
+                       "all": {"hosts": ["evil"]}}"#;
+        let error = targets("inv.json", list, None).unwrap_err();
+        assert!(error.message.contains("starts with `-`"), "{error}");
+    }
+
+    #[test]
+    fn the_line_format_is_not_mistaken_for_json() {
+        assert!(is_ansible_json("\n  {\"all\": {}}"));
+        assert!(!is_ansible_json("# fleet\nweb1\n"));
+    }
+}
