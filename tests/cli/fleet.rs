@@ -140,7 +140,10 @@ fn merge_refuses_shards_of_different_runs() {
     "{\"schema\": \"comply.runbooks/v1\"}",
     "schema `comply.runbooks/v1`; expected `comply.report/v1`"
 )]
-#[case::truncated("{\"schema\": \"comply.report/v1\", \"mode\": \"ch", "bad.json:1:42: field `mode`: EOF")]
+#[case::truncated(
+    "{\"schema\": \"comply.report/v1\", \"mode\": \"ch",
+    "bad.json:1:42: field `mode`: EOF"
+)]
 #[case::missing_field("{\"schema\": \"comply.report/v1\"}", "missing field")]
 fn merge_refuses_what_is_not_a_whole_report(#[case] text: &str, #[case] says: &str) {
     let ws = Workspace::new();

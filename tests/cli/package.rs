@@ -99,8 +99,9 @@ fn the_package_runs_comply_from_its_timer_and_leaves_nothing_behind() {
     sh(id, "dpkg -r comply");
     let left = sh(
         id,
-        "ls /lib/systemd/system/comply.* /etc/systemd/system/*/comply.* /usr/bin/comply 2>/dev/null; \
-         systemctl list-unit-files 'comply*' --no-legend",
+        "ls -d /lib/systemd/system/comply.* /usr/lib/systemd/system/comply.* \
+            /etc/systemd/system/comply.* /etc/systemd/system/*/comply.* /usr/bin/comply 2>/dev/null; \
+         systemctl list-unit-files 'comply*' --no-legend; true",
     );
     assert!(left.trim().is_empty(), "left behind after dpkg -r:\n{left}");
 }
