@@ -45,6 +45,18 @@ pub enum Status {
     Error,
 }
 
+impl Status {
+    /// As JSON reports and metrics spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Skipped => "skipped",
+            Status::Failure => "failure",
+            Status::Error => "error",
+        }
+    }
+}
+
 /// What a run does; the gate judges `escalated` differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

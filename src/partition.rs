@@ -8,6 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,13 +26,6 @@ pub struct Partition {
 }
 
 impl Partition {
-    /// Every case: no partitioning.
-    pub const ALL: Partition = Partition {
-        strategy: Strategy::Count,
-        shard: 1,
-        total: 1,
-    };
-
     /// Whether this shard runs the case at `position` in plan order,
     /// identified by `key`.
     pub fn keeps(&self, position: usize, key: &str) -> bool {
@@ -46,6 +40,55 @@ impl Partition {
         };
         bucket == self.shard - 1
     }
+}
+
+/// What a shard's report says about the whole it is part of, so `comply
+/// merge` can tell a complete set of shards of one plan from anything else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// `hash:K/N` or `count:K/N`.
+    pub partition: String,
+    /// Cases of the whole plan, before partitioning.
+    pub plan_cases: usize,
+    /// SHA-256 over the identity of every case of the whole plan, in plan
+    /// order: shards of one plan agree on it.
+    pub plan_sha256: String,
+}
+
+/// This shard's share of a plan. Each item has an identity (`id`, what
+/// the plan hash covers) and a placement: a position and key that decide
+/// its shard (usually the item's own; a remediating run places all of a
+/// target's cases together, so one host is healed by one process).
+/// Returns the items kept and, when partitioned, the [`Shard`].
+pub fn select<T>(
+    partition: Option<Partition>,
+    plan: Vec<T>,
+    id: impl Fn(&T) -> String,
+    placement: impl Fn(usize, &T) -> (usize, String),
+) -> (Vec<T>, Option<Shard>) {
+    let Some(partition) = partition else {
+        return (plan, None);
+    };
+    let mut hasher = Sha256::new();
+    for item in &plan {
+        hasher.update(id(item).as_bytes());
+        hasher.update(b"\n");
+    }
+    let shard = Shard {
+        partition: partition.to_string(),
+        plan_cases: plan.len(),
+        plan_sha256: hex::encode(hasher.finalize()),
+    };
+    let kept = plan
+        .into_iter()
+        .enumerate()
+        .filter(|(position, item)| {
+            let (unit, key) = placement(*position, item);
+            partition.keeps(unit, &key)
+        })
+        .map(|(_, item)| item)
+        .collect();
+    (kept, Some(shard))
 }
 
 impl FromStr for Partition {

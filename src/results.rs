@@ -1,7 +1,8 @@
 //! What a run or gate found, owned by neither: the cases as they finish
 //! ([`Event`]) and the finished [`RunReport`]. The console consumes the
-//! events; JUnit, JSON and evidence render the finished report. The exit
-//! status is computed here, once, from the [`Totals`].
+//! events; the file reports render the report's `report::json::Document`,
+//! evidence the report itself. The exit status is computed here, once,
+//! from the [`Totals`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -120,6 +121,8 @@ pub struct RunReport {
     pub started_at: DateTime<Local>,
     pub duration: Duration,
     pub targets: Vec<TargetReport>,
+    /// Which share of the plan this run was (`--partition`).
+    pub shard: Option<crate::partition::Shard>,
     pub interrupted: bool,
 }
 
@@ -130,10 +133,6 @@ impl RunReport {
 
     pub fn totals(&self) -> Totals {
         Totals::of(self.mode, self.cases())
-    }
-
-    pub fn exit_code(&self) -> i32 {
-        self.totals().exit_code(self.interrupted)
     }
 }
 

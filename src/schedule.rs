@@ -7,6 +7,7 @@ use std::time::Instant;
 use chrono::{DateTime, Local};
 
 use crate::outcome::Mode;
+use crate::partition::Shard;
 use crate::results::{CaseResult, Event, RunReport, TargetReport};
 
 /// A case waiting for a worker.
@@ -64,6 +65,7 @@ pub fn conclude(
     started_at: DateTime<Local>,
     clock: Instant,
     mut targets: Vec<TargetReport>,
+    shard: Option<Shard>,
     interrupted: bool,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> RunReport {
@@ -76,6 +78,7 @@ pub fn conclude(
         started_at,
         duration,
         targets,
+        shard,
         interrupted,
     };
     on_event(Event::RunFinished(&report));

@@ -108,10 +108,6 @@ impl ExecArgs {
         self.jobs.map_or(default, |n| n as usize)
     }
 
-    pub(super) fn partition(&self) -> Partition {
-        self.partition.unwrap_or(Partition::ALL)
-    }
-
     pub(super) fn limits(&self) -> StepLimits {
         StepLimits {
             timeout_cap: self.timeout.map(Duration::from_secs),
@@ -202,8 +198,9 @@ pub(super) struct ReportFiles {
 pub(super) struct Destinations {
     pub(super) files: ReportFiles,
     pub(super) evidence: Option<EvidenceDir>,
-    /// `--report-dir` and how many runs to keep there.
-    pub(super) rotation: Option<(PathBuf, Option<usize>)>,
+    /// This run's directory under `--report-dir` (removed again if the run
+    /// never gets to write its reports), and `--keep-runs`.
+    pub(super) run_dir: Option<(report::run_dir::RunDir, Option<usize>)>,
 }
 
 impl ReportFiles {
@@ -261,16 +258,22 @@ impl ReportArgs {
     pub(super) fn prepare(&self) -> Result<Destinations, CliError> {
         let mut files = self.files.clone();
         let mut evidence = self.evidence.clone();
+        let mut run_dir = None;
         if let Some(parent) = &self.report_dir {
-            let run = report::run_dir::create(parent).map_err(|error| {
+            let run = report::run_dir::RunDir::create(parent).map_err(|error| {
                 CliError::Usage(format!(
                     "cannot make a run directory in `{}`: {error}",
                     parent.display()
                 ))
             })?;
-            files.junit.get_or_insert_with(|| run.join("junit.xml"));
-            files.json.get_or_insert_with(|| run.join("report.json"));
-            evidence.get_or_insert_with(|| run.join("evidence"));
+            files
+                .junit
+                .get_or_insert_with(|| run.path().join("junit.xml"));
+            files
+                .json
+                .get_or_insert_with(|| run.path().join("report.json"));
+            evidence.get_or_insert_with(|| run.path().join("evidence"));
+            run_dir = Some((run, self.keep_runs.map(|n| n as usize)));
         }
         let others: Vec<(&'static str, &PathBuf)> =
             evidence.iter().map(|dir| ("--evidence", dir)).collect();
@@ -283,10 +286,7 @@ impl ReportArgs {
         Ok(Destinations {
             files,
             evidence,
-            rotation: self
-                .report_dir
-                .clone()
-                .map(|dir| (dir, self.keep_runs.map(|n| n as usize))),
+            run_dir,
         })
     }
 }

@@ -81,6 +81,20 @@ pub(super) enum CliError {
     Environment(String),
 }
 
+fn print_error(error: &CliError) {
+    let red = anstyle::Style::new()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()))
+        .bold();
+    anstream::eprintln!("{red}error{red:#}: {error}");
+}
+
+fn print_warning(message: &str) {
+    let yellow = anstyle::Style::new()
+        .fg_color(Some(anstyle::AnsiColor::Yellow.into()))
+        .bold();
+    anstream::eprintln!("{yellow}warning{yellow:#}: {message}");
+}
+
 impl CliError {
     fn exit_code(&self) -> i32 {
         match self {
@@ -108,10 +122,7 @@ pub fn main() -> ExitCode {
         Command::Fixtures(FixturesCommand::Prune(args)) => fixtures::fixtures_prune(args),
     };
     let code = result.unwrap_or_else(|error| {
-        let red = anstyle::Style::new()
-            .fg_color(Some(anstyle::AnsiColor::Red.into()))
-            .bold();
-        anstream::eprintln!("{red}error{red:#}: {error}");
+        print_error(&error);
         error.exit_code()
     });
     ExitCode::from(u8::try_from(code).unwrap_or(1))

@@ -8,6 +8,7 @@ use super::CliError;
 use super::args::{Destinations, GateArgs, MergeArgs, ReportFiles, RunArgs, default_jobs};
 use super::fixtures::build_fixtures;
 use crate::cancel::Cancel;
+use crate::exit_code;
 use crate::gate::{GateOptions, fixture};
 use crate::lifecycle::Healing;
 use crate::load;
@@ -35,8 +36,8 @@ fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
     let mut specs: Vec<String> = args.targets.clone();
     let limit = args.limit.as_deref();
     if let Some(path) = &args.inventory {
-        // With both inventories, --limit is for the Ansible one.
-        let limit = limit.filter(|_| args.ansible_inventory.is_none());
+        // --limit selects from every inventory given; comply's line format
+        // has no groups to select, so it refuses one.
         specs.extend(target::read_inventory(
             &load::Place::Disk(path.to_owned()),
             limit,
@@ -111,7 +112,7 @@ pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
         },
         jobs: args.exec.jobs(default_jobs()),
         limits: args.exec.limits(),
-        partition: args.exec.partition(),
+        partition: args.exec.partition,
         today: chrono::Local::now().date_naive(),
     };
     let cancel = supervise()?;
@@ -123,7 +124,9 @@ pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
 }
 
 /// After a run or gate: reaps what steps left, writes the reports (from
-/// one document), rotates run directories and gives the exit status.
+/// one document), rotates run directories and gives the exit status. A
+/// report that cannot be written is an error, but never hides the run's
+/// verdict: the worse of the two is the exit status.
 fn finish(
     report: &RunReport,
     suite: &crate::model::Suite,
@@ -131,20 +134,50 @@ fn finish(
 ) -> Result<i32, CliError> {
     target::descendants::reap_exited();
     let document = Document::of(report, &RunMeta::of(suite));
-    write_documents(&document, &destinations.files)?;
-    if let Some(evidence) = &destinations.evidence {
-        evidence.write(report).map_err(|source| CliError::Write {
+    let mut code = document.exit_code();
+    let mut written = true;
+    let mut failed = |error: CliError| {
+        super::print_error(&error);
+        code = exit_code::worst(code, error.exit_code());
+        written = false;
+    };
+    if let Err(error) = write_documents(&document, &destinations.files) {
+        failed(error);
+    }
+    if let Some(evidence) = &destinations.evidence
+        && let Err(source) = evidence.write(report)
+    {
+        failed(CliError::Write {
             path: evidence.path().to_owned(),
             source,
-        })?;
+        });
     }
-    if let Some((dir, Some(keep))) = &destinations.rotation {
-        report::run_dir::prune(dir, *keep).map_err(|source| CliError::Write {
-            path: dir.clone(),
-            source,
-        })?;
+    if let Some((run_dir, keep)) = destinations.run_dir
+        && written
+    {
+        rotate(run_dir, keep);
     }
-    Ok(document.exit_code())
+    Ok(code)
+}
+
+/// Marks this run's directory complete and prunes older ones; a failure
+/// here is a warning: the run and its reports are done.
+fn rotate(run_dir: report::run_dir::RunDir, keep: Option<usize>) {
+    let parent = run_dir.path().parent().map(Path::to_owned);
+    let current = match run_dir.complete() {
+        Ok(current) => current,
+        Err(error) => {
+            return super::print_warning(&format!("cannot mark the run complete: {error}"));
+        }
+    };
+    if let (Some(parent), Some(keep)) = (parent, keep)
+        && let Err(error) = report::run_dir::prune(&parent, keep, &current)
+    {
+        super::print_warning(&format!(
+            "cannot remove old runs from `{}`: {error}",
+            parent.display()
+        ));
+    }
 }
 
 /// Takes charge of the processes a run starts: signals cancel the run
@@ -175,7 +208,7 @@ pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
     let options = GateOptions {
         jobs: args.exec.jobs(2 * default_jobs()),
         limits: args.exec.limits(),
-        partition: args.exec.partition(),
+        partition: args.exec.partition,
     };
     let cancel = supervise()?;
     let mut console = Console::new(Mode::Gate, true);

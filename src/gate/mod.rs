@@ -24,7 +24,7 @@ use crate::cancel::Cancel;
 use crate::engine::Engine;
 use crate::model::{Expect, Runbook, Scenario, Suite};
 use crate::outcome::Mode;
-use crate::partition::Partition;
+use crate::partition::{Partition, Shard};
 use crate::results::{Event, RunReport, TargetReport};
 use crate::schedule::Scheduled;
 use crate::step::StepLimits;
@@ -34,7 +34,7 @@ pub struct GateOptions {
     pub jobs: usize,
     pub limits: StepLimits,
     /// The share of the cases this process runs (`--partition`).
-    pub partition: Partition,
+    pub partition: Option<Partition>,
 }
 
 /// What one case tests.
@@ -87,7 +87,11 @@ fn expect_name(expect: Expect) -> &'static str {
 /// Every runbook × fixture of one of its platforms × scenario for that
 /// fixture, in runbook, fixture and scenario order; of those, the ones of
 /// this process's partition.
-fn plan(suite: &Suite, fixtures: &[Fixture], partition: Partition) -> Vec<GateJob> {
+fn plan(
+    suite: &Suite,
+    fixtures: &[Fixture],
+    partition: Option<Partition>,
+) -> (Vec<GateJob>, Option<Shard>) {
     let mut jobs = Vec::new();
     for runbook in &suite.runbooks {
         for (index, fixture) in fixtures.iter().enumerate() {
@@ -125,19 +129,15 @@ fn plan(suite: &Suite, fixtures: &[Fixture], partition: Partition) -> Vec<GateJo
             }
         }
     }
-    jobs.into_iter()
-        .enumerate()
-        .filter(|(position, job)| {
-            let key = format!(
-                "{}\t{}\t{}",
-                job.runbook.id,
-                fixtures[job.fixture].def.name,
-                job.scenario_name()
-            );
-            partition.keeps(*position, &key)
-        })
-        .map(|(_, job)| job)
-        .collect()
+    let id = |job: &GateJob| {
+        format!(
+            "{}\t{}\t{}",
+            job.runbook.id,
+            fixtures[job.fixture].def.name,
+            job.scenario_name()
+        )
+    };
+    crate::partition::select(partition, jobs, id, |position, job| (position, id(job)))
 }
 
 /// Runs every case of the plan on fresh fixtures.
@@ -152,7 +152,7 @@ pub fn run_fixtures(
     let started_at = Local::now();
     let clock = Instant::now();
     let run_id = format!("{}-{}", std::process::id(), started_at.timestamp());
-    let jobs = plan(suite, fixtures, options.partition);
+    let (jobs, shard) = plan(suite, fixtures, options.partition);
     let mut reports: Vec<TargetReport> = fixtures
         .iter()
         .map(|fixture| {
@@ -199,6 +199,7 @@ pub fn run_fixtures(
         started_at,
         clock,
         reports,
+        shard,
         cancel.is_cancelled(),
         &mut on_event,
     )

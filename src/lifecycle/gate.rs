@@ -28,10 +28,10 @@ impl GateStep {
             GateStep::Scenario => "scenario",
             GateStep::Probe => "probe",
             GateStep::Remediate | GateStep::RemediateAgain => "remediate",
-            GateStep::Verify
-            | GateStep::VerifyAgain
-            | GateStep::VerifyAfterRestart
-            | GateStep::Restart => "verify",
+            GateStep::Verify | GateStep::VerifyAgain | GateStep::VerifyAfterRestart => "verify",
+            // Restarting runs no runbook script; its readiness check has no
+            // COMPLY_STEP. Named for completeness only.
+            GateStep::Restart => "restart",
         }
     }
 
@@ -369,20 +369,20 @@ mod tests {
             drive(Tier::L1, Expect::Refused, None, observations),
             (vec![Scenario, Probe, Remediate], expected)
         );
-        let vacuous = vec![Observed::Exit(Code(0)), Observed::Exit(Code(0))];
-        assert_eq!(
-            drive(Tier::L1, Expect::Refused, None, vacuous).1,
-            Outcome::VacuousProbe
-        );
     }
 
-    #[test]
-    fn l3_escalation_is_the_expected_result_of_a_broken_scenario() {
-        let observations = vec![Observed::Exit(Code(0)), Observed::Exit(Code(1))];
-        assert_eq!(
-            drive(Tier::L3, Expect::Broken, None, observations).1,
-            Outcome::Escalated
-        );
+    /// Paths that end right after the probe, by tier and scenario kind.
+    #[rstest]
+    #[case::refused_but_probe_passes(Tier::L1, Expect::Refused, 0, Outcome::VacuousProbe)]
+    #[case::l3_escalates_a_broken_scenario(Tier::L3, Expect::Broken, 1, Outcome::Escalated)]
+    fn outcomes_decided_by_the_probe(
+        #[case] tier: Tier,
+        #[case] expect: Expect,
+        #[case] probe: i32,
+        #[case] expected: Outcome,
+    ) {
+        let observations = vec![Observed::Exit(Code(0)), Observed::Exit(Code(probe))];
+        assert_eq!(drive(tier, expect, None, observations).1, expected);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::RunMeta;
 use crate::load::{InputError, Place, from_json};
 use crate::outcome::{Mode, Outcome, Status};
+use crate::partition::{Partition, Shard};
 use crate::results::{CaseResult, RunReport, StepRecord, Totals};
 use crate::target::{Captured, Exit};
 
@@ -27,6 +28,9 @@ pub struct Document {
     pub started_at: Timestamp,
     pub duration_s: f64,
     pub interrupted: bool,
+    /// A shard's place in the whole plan (`--partition`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
     pub totals: Totals,
     pub targets: Vec<Target>,
 }
@@ -181,6 +185,7 @@ impl Document {
             started_at: Timestamp::of(&run.started_at),
             duration_s: run.duration.as_secs_f64(),
             interrupted: run.interrupted,
+            shard: run.shard.clone(),
             totals: run.totals(),
             targets: run
                 .targets
@@ -311,5 +316,42 @@ pub fn read(path: &Path) -> Result<Document, InputError> {
         )
         .field("schema"));
     }
-    from_json(&file, &text)
+    let document: Document = from_json(&file, &text)?;
+    document.check_consistent(&file)?;
+    Ok(document)
+}
+
+impl Document {
+    /// What a report read back must agree with: its cases' JUnit status is
+    /// the one their outcome has in the report's mode (a hand-edited
+    /// `kind` must not turn a failure green), and a shard names a real
+    /// partition.
+    fn check_consistent(&self, file: &str) -> Result<(), InputError> {
+        for (t, target) in self.targets.iter().enumerate() {
+            for (c, case) in target.cases.iter().enumerate() {
+                let status = case.outcome.status(self.mode);
+                if case.status != status {
+                    return Err(InputError::new(
+                        file,
+                        format!(
+                            "`{}` is a `{}` outcome in {} mode, which is `{}`, not `{}`",
+                            case.runbook,
+                            case.outcome,
+                            self.mode.as_str(),
+                            status.as_str(),
+                            case.status.as_str()
+                        ),
+                    )
+                    .field(format!("targets[{t}].cases[{c}].kind")));
+                }
+            }
+        }
+        if let Some(shard) = &self.shard {
+            shard
+                .partition
+                .parse::<Partition>()
+                .map_err(|why| InputError::new(file, why).field("shard.partition"))?;
+        }
+        Ok(())
+    }
 }

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::json::Document;
-use crate::outcome::Outcome;
+use crate::outcome::Status;
 
 /// Label values escaped as the exposition format asks: `\`, `"`, newline.
 fn label(value: &str) -> String {
@@ -27,7 +27,7 @@ pub fn render(document: &Document) -> Vec<u8> {
     for target in &document.targets {
         for case in &target.cases {
             let mut labels = format!(
-                "target=\"{}\",runbook=\"{}\",tier=\"{}\"",
+                "mode=\"{mode}\",target=\"{}\",runbook=\"{}\",tier=\"{}\"",
                 label(&target.target),
                 label(&case.runbook),
                 label(&case.tier)
@@ -44,7 +44,7 @@ pub fn render(document: &Document) -> Vec<u8> {
                 out,
                 "comply_case_outcome{{{labels},outcome=\"{}\",status=\"{}\"}} 1",
                 case.outcome,
-                status_name(case.status)
+                case.status.as_str()
             );
         }
     }
@@ -54,26 +54,17 @@ pub fn render(document: &Document) -> Vec<u8> {
     );
     let totals = document.totals;
     for (status, count) in [
-        ("passed", totals.passed),
-        ("failures", totals.failures),
-        ("errors", totals.errors),
-        ("skipped", totals.skipped),
+        (Status::Pass, totals.passed),
+        (Status::Failure, totals.failures),
+        (Status::Error, totals.errors),
+        (Status::Skipped, totals.skipped),
     ] {
+        let status = status.as_str();
         let _ = writeln!(
             out,
             "comply_cases{{mode=\"{mode}\",status=\"{status}\"}} {count}"
         );
     }
-    let failing = document
-        .cases()
-        .filter(|case| !matches!(case.outcome, Outcome::Compliant | Outcome::Healed))
-        .count();
-    let _ = writeln!(
-        out,
-        "# HELP comply_cases_not_compliant Cases whose outcome was neither compliant nor healed.\n\
-         # TYPE comply_cases_not_compliant gauge\n\
-         comply_cases_not_compliant{{mode=\"{mode}\"}} {failing}"
-    );
     let _ = writeln!(
         out,
         "# HELP comply_run_duration_seconds How long the last run took.\n\
@@ -96,15 +87,6 @@ pub fn render(document: &Document) -> Vec<u8> {
         document.exit_code()
     );
     out.into_bytes()
-}
-
-fn status_name(status: crate::outcome::Status) -> &'static str {
-    match status {
-        crate::outcome::Status::Pass => "pass",
-        crate::outcome::Status::Skipped => "skipped",
-        crate::outcome::Status::Failure => "failure",
-        crate::outcome::Status::Error => "error",
-    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::lifecycle::run::{RunLifecycle, RunStep};
 use crate::lifecycle::{Healing, Next, Verdict};
 use crate::model::{Runbook, Suite};
 use crate::outcome::{Mode, Outcome};
-use crate::partition::Partition;
+use crate::partition::{Partition, Shard};
 use crate::results::{CaseResult, Event, RunReport, TargetReport, WaiverNote};
 use crate::schedule::Scheduled;
 use crate::step::{StepLimits, StepRunner, with_evidence};
@@ -26,7 +26,7 @@ pub struct RunOptions {
     pub jobs: usize,
     pub limits: StepLimits,
     /// The share of the cases this process runs (`--partition`).
-    pub partition: Partition,
+    pub partition: Option<Partition>,
     pub today: chrono::NaiveDate,
 }
 
@@ -68,12 +68,17 @@ pub fn run_suite(
     let clock = Instant::now();
     let mut platforms = detect_platforms(targets, options.jobs, cancel);
 
+    let (jobs, shard) = plan(suite, targets, options, &mut on_event);
+
     // Remediating runs hold a lock per target for their whole duration, so
     // two of them never interleave on one host. A target whose lock cannot
-    // be taken is not touched.
+    // be taken is not touched; one without cases here is not locked.
     let mut locks = Vec::new();
     if let Healing::On { .. } = options.healing {
-        for (target, platform) in targets.iter().zip(&mut platforms) {
+        for (index, (target, platform)) in targets.iter().zip(&mut platforms).enumerate() {
+            if !jobs.iter().any(|job| job.target == index) {
+                continue;
+            }
             let lock = crate::lock::TargetLock::acquire(target.name(), cancel, |holder| {
                 on_event(Event::WaitingForLock {
                     target: target.name(),
@@ -98,7 +103,6 @@ pub fn run_suite(
         })
         .collect();
 
-    let jobs = plan(suite, targets, options, &mut on_event);
     on_event(Event::Started { total: jobs.len() });
     let remediation_locks: Vec<Mutex<()>> = targets.iter().map(|_| Mutex::new(())).collect();
     crate::schedule::run_cases(
@@ -124,6 +128,7 @@ pub fn run_suite(
         started_at,
         clock,
         reports,
+        shard,
         cancel.is_cancelled(),
         &mut on_event,
     );
@@ -155,41 +160,48 @@ fn detect_platforms(
     platforms
 }
 
-/// Every runbook on every target (of this process's partition), with the
-/// waiver that names it; expired waivers are announced here.
+/// Every runbook on every target — of this process's partition — with the
+/// waiver that names it; expired waivers are announced here. A remediating
+/// run is partitioned by target, so one host is healed by one process.
 fn plan(
     suite: &Suite,
     targets: &[Box<dyn Target>],
     options: &RunOptions,
     on_event: &mut impl FnMut(Event<'_>),
-) -> Vec<RunJob> {
-    let mut jobs = Vec::new();
-    let mut position = 0;
-    for (index, target) in targets.iter().enumerate() {
+) -> (Vec<RunJob>, Option<Shard>) {
+    let mut whole = Vec::new();
+    for index in 0..targets.len() {
         for runbook in &suite.runbooks {
-            position += 1;
-            let key = format!("{}\t{}", target.name(), runbook.id);
-            if !options.partition.keeps(position - 1, &key) {
-                continue;
-            }
-            let waiver = suite.waiver_for(&runbook.id).map(|waiver| WaiverNote {
-                waiver: waiver.clone(),
-                expired: waiver.is_expired(options.today),
-            });
-            if let Some(note) = waiver.as_ref().filter(|note| note.expired) {
-                on_event(Event::ExpiredWaiver {
-                    target: target.name(),
-                    waiver: &note.waiver,
-                });
-            }
-            jobs.push(RunJob {
+            whole.push(RunJob {
                 target: index,
                 runbook: runbook.clone(),
-                waiver,
+                waiver: None,
             });
         }
     }
-    jobs
+    let healing = matches!(options.healing, Healing::On { .. });
+    let id = |job: &RunJob| format!("{}\t{}", targets[job.target].name(), job.runbook.id);
+    let (mut jobs, shard) =
+        crate::partition::select(options.partition, whole, id, |position, job| {
+            if healing {
+                (job.target, targets[job.target].name().to_owned())
+            } else {
+                (position, id(job))
+            }
+        });
+    for job in &mut jobs {
+        job.waiver = suite.waiver_for(&job.runbook.id).map(|waiver| WaiverNote {
+            waiver: waiver.clone(),
+            expired: waiver.is_expired(options.today),
+        });
+        if let Some(note) = job.waiver.as_ref().filter(|note| note.expired) {
+            on_event(Event::ExpiredWaiver {
+                target: targets[job.target].name(),
+                waiver: &note.waiver,
+            });
+        }
+    }
+    (jobs, shard)
 }
 
 /// One runbook on one target: what a worker needs to decide it.

@@ -137,7 +137,7 @@ fn options(healing: Healing, jobs: usize) -> RunOptions {
             timeout_cap: None,
             output_limit: 1024,
         },
-        partition: crate::partition::Partition::ALL,
+        partition: None,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
     }
 }

@@ -21,6 +21,10 @@ struct Group {
     hosts: Vec<String>,
     #[serde(default)]
     children: Vec<String>,
+    /// Only in `ansible-inventory --list --export` output, where group
+    /// variables are not yet merged into each host's.
+    #[serde(default)]
+    vars: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,6 +56,16 @@ impl Inventory {
                 )
                 .field(name.clone())
             })?;
+            if let Some(var) = group.vars.keys().find(|var| var.starts_with("ansible_")) {
+                return Err(InputError::new(
+                    file,
+                    format!(
+                        "group variables (`{var}`) are not merged into the hosts' (output of \
+                         `--export`?): list the inventory with `ansible-inventory --list` alone"
+                    ),
+                )
+                .field(format!("{name}.vars")));
+            }
             groups.insert(name, group);
         }
         Ok(Inventory { meta, groups })
@@ -127,11 +141,24 @@ impl Inventory {
     /// ones remove from it — in that order, as Ansible does.
     fn limit(&self, limit: &str) -> Result<Vec<String>, String> {
         let all = self.all_hosts();
+        // As Ansible splits: on commas when there are any, else on colons.
+        let separator = if limit.contains(',') { ',' } else { ':' };
         let patterns: Vec<&str> = limit
-            .split([':', ','])
+            .split(separator)
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .collect();
+        // A pattern that names nothing is a typo; in an exclusion it would
+        // silently run where it was meant not to.
+        for pattern in &patterns {
+            let name = pattern.trim_start_matches(['&', '!']);
+            let known = name == "all" || name == "*" || self.groups.contains_key(name);
+            if !known && self.matching(name, &all).is_empty() {
+                return Err(format!(
+                    "`--limit` pattern `{pattern}` matches no host or group of the inventory"
+                ));
+            }
+        }
         let mut selected: Vec<String> = Vec::new();
         let mut any_plain = false;
         for pattern in patterns.iter().filter(|p| !p.starts_with(['&', '!'])) {
@@ -164,22 +191,39 @@ impl Inventory {
         Ok(all.into_iter().filter(|h| selected.contains(h)).collect())
     }
 
-    /// The `--target` spelling of a host, from its variables.
+    /// The `--target` spelling of a host, from its variables. A connection
+    /// variable comply cannot read (a vault-encrypted value, a list) is an
+    /// error rather than a default: comply must reach the machine Ansible
+    /// would, as the user Ansible would.
     fn target(&self, host: &str) -> Result<String, String> {
         let vars = self.meta.hostvars.get(host);
-        let var = |name: &str| -> Option<String> {
-            match vars?.get(name)? {
-                Value::String(text) => Some(text.clone()),
-                Value::Number(number) => Some(number.to_string()),
-                _ => None,
+        let var = |names: &[&str]| -> Result<Option<String>, String> {
+            let Some((name, value)) = names
+                .iter()
+                .find_map(|name| Some((*name, vars?.get(*name)?)))
+            else {
+                return Ok(None);
+            };
+            match value {
+                Value::String(text) => Ok(Some(text.clone())),
+                Value::Number(number) => Ok(Some(number.to_string())),
+                other => Err(format!(
+                    "host `{host}`: `{name}` is {}, not a string comply can use",
+                    match other {
+                        Value::Object(map) if map.contains_key("__ansible_vault") =>
+                            "vault-encrypted".to_owned(),
+                        other => format!("`{other}`"),
+                    }
+                )),
             }
         };
-        let address = var("ansible_host").unwrap_or_else(|| host.to_owned());
-        let spec = match var("ansible_connection").as_deref() {
+        let address =
+            var(&["ansible_host", "ansible_ssh_host"])?.unwrap_or_else(|| host.to_owned());
+        let spec = match var(&["ansible_connection"])?.as_deref() {
             Some("local") => "local".to_owned(),
             Some("docker" | "community.docker.docker") => format!("docker:{address}"),
             Some("ssh" | "paramiko" | "smart") | None => {
-                let user = var("ansible_user")
+                let user = var(&["ansible_user", "ansible_ssh_user"])?
                     .map(|u| format!("{u}@"))
                     .unwrap_or_default();
                 let host = if address.contains(':') {
@@ -187,9 +231,8 @@ impl Inventory {
                 } else {
                     address
                 };
-                match var("ansible_port") {
+                match var(&["ansible_port", "ansible_ssh_port"])? {
                     Some(port) => format!("ssh:{user}{host}:{port}"),
-                    None if host.starts_with('[') => format!("ssh:{user}{host}:22"),
                     None => format!("ssh:{user}{host}"),
                 }
             }
@@ -301,29 +344,59 @@ mod tests {
                 "local",
                 "ssh:admin@10.0.0.5:2222",
                 "ssh:web2",
-                "ssh:[fe80::1]:22"
+                "ssh:[fe80::1]"
             ]
         );
     }
 
     #[rstest]
     #[case("web", &["ssh:admin@10.0.0.5:2222", "ssh:web2"])]
-    #[case("web:db", &["ssh:admin@10.0.0.5:2222", "ssh:web2", "ssh:[fe80::1]:22"])]
+    #[case("web:db", &["ssh:admin@10.0.0.5:2222", "ssh:web2", "ssh:[fe80::1]"])]
     #[case("web,&prod", &["ssh:admin@10.0.0.5:2222"])]
-    #[case("all:!web", &["docker:box", "local", "ssh:[fe80::1]:22"])]
+    #[case("all:!web", &["docker:box", "local", "ssh:[fe80::1]"])]
+    #[case("web,db", &["ssh:admin@10.0.0.5:2222", "ssh:web2", "ssh:[fe80::1]"])]
     #[case("web2", &["ssh:web2"])]
     #[case("web*", &["ssh:admin@10.0.0.5:2222", "ssh:web2"])]
     fn limit_patterns_select_as_ansible_does(#[case] limit: &str, #[case] expected: &[&str]) {
         assert_eq!(targets("inv.json", LIST, Some(limit)).unwrap(), expected);
     }
 
-    #[test]
-    fn a_pattern_that_matches_nothing_is_an_error() {
-        let error = targets("inv.json", LIST, Some("web:nosuch")).unwrap_err();
-        assert!(
-            error.message.contains("`nosuch` matches no host"),
-            "{error}"
+    #[rstest]
+    #[case("web:nosuch", "`nosuch` matches no host")]
+    #[case("all:!prdo", "`!prdo` matches no host")]
+    #[case("web:&prdo", "`&prdo` matches no host")]
+    fn a_pattern_that_matches_nothing_is_an_error(#[case] limit: &str, #[case] says: &str) {
+        let error = targets("inv.json", LIST, Some(limit)).unwrap_err();
+        assert!(error.message.contains(says), "{error}");
+    }
+
+    #[rstest]
+    #[case::vault(
+        r#"{"__ansible_vault": "$ANSIBLE_VAULT;1.1;AES256"}"#,
+        "vault-encrypted"
+    )]
+    #[case::list(r#"["a", "b"]"#, "not a string")]
+    fn connection_variables_comply_cannot_read_are_errors(#[case] value: &str, #[case] says: &str) {
+        let list = format!(
+            r#"{{"_meta": {{"hostvars": {{"db": {{"ansible_host": {value}}}}}}}, "all": {{"hosts": ["db"]}}}}"#
         );
+        let error = targets("inv.json", &list, None).unwrap_err();
+        assert!(error.message.contains(says), "{error}");
+        assert!(error.message.contains("`ansible_host`"), "{error}");
+    }
+
+    #[test]
+    fn ssh_aliases_and_exported_group_vars() {
+        let list = r#"{"_meta": {"hostvars": {"db": {"ansible_ssh_host": "10.1.1.1",
+                       "ansible_ssh_user": "ops", "ansible_ssh_port": "2200"}}},
+                       "all": {"hosts": ["db"]}}"#;
+        assert_eq!(
+            targets("inv.json", list, None).unwrap(),
+            ["ssh:ops@10.1.1.1:2200"]
+        );
+        let exported = r#"{"all": {"hosts": ["db"], "vars": {"ansible_user": "ops"}}}"#;
+        let error = targets("inv.json", exported, None).unwrap_err();
+        assert!(error.message.contains("--export"), "{error}");
     }
 
     #[test]

@@ -89,50 +89,115 @@ fn merged_shards_equal_the_unsharded_run(#[case] strategy: &str, #[case] shards:
     );
 }
 
-#[test]
-fn merge_refuses_overlapping_shards() {
+/// Runs the mixed suite as `hash:K/2` shards into shard-K.json.
+fn two_shards(ws: &Workspace) {
+    for k in 1..=2 {
+        ws.comply()
+            .args([
+                "run",
+                "--runbooks",
+                "runbooks",
+                "--json",
+                &format!("shard-{k}.json"),
+            ])
+            .args(["--partition", &format!("hash:{k}/2")])
+            .assert()
+            .code(predicate::in_iter([0, 1, 3]));
+    }
+}
+
+/// Rewrites a JSON report.
+fn edit(ws: &Workspace, from: &str, to: &str, change: impl FnOnce(&mut serde_json::Value)) {
+    let mut report = json(ws, from);
+    change(&mut report);
+    ws.write(to, serde_json::to_string_pretty(&report).unwrap());
+}
+
+#[rstest]
+#[case::missing_shard(&["shard-1.json"], "shard 2 of 2 is missing")]
+#[case::same_shard_twice(&["shard-1.json", "shard-1.json"], "shard `hash:1/2` is also `shard-1.json`")]
+#[case::not_a_shard(&["shard-1.json", "whole.json"], "not a shard")]
+#[case::overlapping_cases(&["shard-1.json", "fake-2.json"], "is also in `shard-1.json`")]
+#[case::another_host(&["shard-1.json", "elsewhere-2.json"], "`hostname`")]
+#[case::another_plan(&["shard-1.json", "plan-2.json"], "is not of `shard-1.json`'s plan")]
+#[case::green_kind(&["shard-1.json", "green-2.json"], "which is `failure`, not `pass`")]
+fn merge_refuses_anything_but_every_shard_of_one_run(#[case] files: &[&str], #[case] says: &str) {
     let ws = Workspace::new();
     mixed_suite(&ws);
-    ws.run().assert().code(1);
+    two_shards(&ws);
     ws.comply()
-        .args([
-            "merge",
-            "report.json",
-            "report.json",
-            "--json",
-            "merged.json",
-        ])
+        .args(["run", "--runbooks", "runbooks", "--json", "whole.json"])
+        .assert()
+        .code(1);
+    // Shard 1's cases claiming to be shard 2.
+    edit(&ws, "shard-1.json", "fake-2.json", |r| {
+        r["shard"]["partition"] = "hash:2/2".into()
+    });
+    edit(&ws, "shard-2.json", "elsewhere-2.json", |r| {
+        r["targets"][0]["hostname"] = "another-machine".into()
+    });
+    edit(&ws, "shard-2.json", "plan-2.json", |r| {
+        r["shard"]["plan_cases"] = 13.into()
+    });
+    // A failure made to look like a pass.
+    edit(&ws, "shard-2.json", "green-2.json", |r| {
+        for case in r["targets"][0]["cases"].as_array_mut().unwrap() {
+            case["kind"] = "pass".into();
+        }
+    });
+    ws.comply()
+        .arg("merge")
+        .args(files)
+        .args(["--json", "merged.json"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is also in `report.json`"));
+        .stderr(predicate::str::contains(says));
     assert!(!ws.join("merged.json").exists(), "no half-merged report");
 }
 
 #[test]
-fn merge_refuses_shards_of_different_runs() {
+fn a_report_read_back_is_the_report_that_was_written() {
     let ws = Workspace::new();
     mixed_suite(&ws);
     ws.comply()
-        .args(["run", "--runbooks", "runbooks", "--json", "a.json"])
-        .args(["--partition", "hash:1/2"])
+        .args(["run", "--runbooks", "runbooks", "--json", "one.json"])
+        .args(["--partition", "hash:1/1"])
         .assert()
-        .code(predicate::in_iter([0, 1, 3]));
-    ws.runbook("LIN-S-999").probe("exit 0\n").create();
+        .code(1);
     ws.comply()
-        .args(["run", "--runbooks", "runbooks", "--json", "b.json"])
-        .args(["--partition", "hash:2/2"])
+        .args(["merge", "one.json", "--json", "again.json"])
         .assert()
-        .code(predicate::in_iter([0, 1, 3]));
-    ws.comply()
-        .args(["merge", "a.json", "b.json", "--junit", "merged.xml"])
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains("b.json").and(predicate::str::contains(
-                "`runbooks_sha256` differs from `a.json`'s",
-            )),
-        );
-    assert!(!ws.join("merged.xml").exists());
+        .code(1);
+    let mut original = json(&ws, "one.json");
+    assert_eq!(original["shard"]["plan_cases"], 12);
+    original.as_object_mut().unwrap().remove("shard");
+    assert_eq!(json(&ws, "again.json"), original);
+}
+
+#[test]
+fn a_remediating_run_is_sharded_by_host() {
+    let ws = Workspace::new();
+    mixed_suite(&ws);
+    let mut sizes = Vec::new();
+    for k in 1..=2 {
+        let file = format!("shard-{k}.json");
+        ws.comply()
+            .args([
+                "run",
+                "--runbooks",
+                "runbooks",
+                "--remediate",
+                "--json",
+                &file,
+            ])
+            .args(["--partition", &format!("hash:{k}/2")])
+            .assert()
+            .code(predicate::in_iter([0, 1, 3]));
+        sizes.push(cases(&json(&ws, &file)).len());
+    }
+    // One host, so one shard heals all of it and the other touches nothing.
+    sizes.sort_unstable();
+    assert_eq!(sizes, [0, 12]);
 }
 
 #[rstest]
@@ -180,27 +245,45 @@ fn metrics_name_every_case_and_the_totals() {
     let prom = ws.read("comply.prom");
     assert!(
         prom.contains(
-            "comply_case_outcome{target=\"local\",runbook=\"LIN-S-001\",tier=\"L1\",outcome=\"non-compliant\",status=\"failure\"} 1"
+            "comply_case_outcome{mode=\"check\",target=\"local\",runbook=\"LIN-S-001\",tier=\"L1\",outcome=\"non-compliant\",status=\"failure\"} 1"
         ),
         "{prom}"
     );
     assert!(
-        prom.contains("comply_cases{mode=\"check\",status=\"failures\"} 3"),
+        prom.contains("comply_cases{mode=\"check\",status=\"failure\"} 3"),
         "{prom}"
     );
     assert!(
-        prom.contains("comply_cases{mode=\"check\",status=\"passed\"} 3"),
+        prom.contains("comply_cases{mode=\"check\",status=\"pass\"} 3"),
         "{prom}"
     );
     assert!(
         prom.contains("comply_run_exit_code{mode=\"check\"} 1"),
         "{prom}"
     );
-    // Every sample line is `name{labels} value` with a number.
-    for line in prom.lines().filter(|line| !line.starts_with('#')) {
-        let value = line.rsplit(' ').next().unwrap();
-        assert!(value.parse::<f64>().is_ok(), "not a sample: {line}");
-    }
+    // The official client's parser reads every family and sample (it
+    // rejects bad escaping, values and TYPE lines).
+    // Debian's python3, where python3-prometheus-client installs.
+    let parsed = std::process::Command::new("/usr/bin/python3")
+        .args([
+            "-c",
+            "import sys\n\
+             from prometheus_client.parser import text_string_to_metric_families as parse\n\
+             print(sum(len(f.samples) for f in parse(sys.stdin.read())))",
+        ])
+        .stdin(std::fs::File::open(ws.join("comply.prom")).unwrap())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        parsed.status.success(),
+        "the Prometheus parser refused the metrics (ci/install installs python3-prometheus-client): {}",
+        String::from_utf8_lossy(&parsed.stderr)
+    );
+    let samples = prom.lines().filter(|l| !l.starts_with('#')).count();
+    assert_eq!(
+        String::from_utf8_lossy(&parsed.stdout).trim(),
+        samples.to_string()
+    );
     assert_eq!(
         prom.lines()
             .filter(|l| l.starts_with("comply_case_outcome{"))
@@ -213,29 +296,61 @@ fn metrics_name_every_case_and_the_totals() {
 fn run_directories_are_rotated() {
     let ws = Workspace::new();
     mixed_suite(&ws);
+    let runs = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(ws.join("runs"))
+            .map(|entries| {
+                entries
+                    .map(|entry| entry.unwrap())
+                    .filter(|entry| entry.path().is_dir())
+                    .map(|entry| entry.file_name().into_string().unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let mut made = Vec::new();
     for _ in 0..3 {
+        let before = runs();
         ws.comply()
             .args(["run", "--runbooks", "runbooks"])
             .args(["--report-dir", "runs", "--keep-runs", "2"])
             .assert()
             .code(1);
+        made.extend(runs().into_iter().filter(|name| !before.contains(name)));
         // Run directories are named by the second.
         std::thread::sleep(std::time::Duration::from_millis(1100));
     }
-    std::fs::write(ws.join("runs/notes.txt"), "mine").unwrap();
-    let mut runs: Vec<_> = std::fs::read_dir(ws.join("runs"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_dir())
-        .collect();
-    runs.sort();
-    assert_eq!(runs.len(), 2, "{runs:?}");
-    for run in &runs {
-        for file in ["junit.xml", "report.json", "evidence/MANIFEST.sha256"] {
-            assert!(run.join(file).is_file(), "{} has no {file}", run.display());
+    assert_eq!(made.len(), 3, "{made:?}");
+    assert_eq!(runs(), made[1..], "the newest two are kept");
+    for run in runs() {
+        for file in [
+            "junit.xml",
+            "report.json",
+            "evidence/MANIFEST.sha256",
+            "COMPLETE",
+        ] {
+            assert!(
+                ws.join(&format!("runs/{run}/{file}")).is_file(),
+                "{run} has no {file}"
+            );
         }
     }
-    assert!(ws.join("runs/notes.txt").exists());
+    // A run that fails after its directory was made but before it starts
+    // (here: a gate whose engine does not exist) leaves no directory behind.
+    ws.comply()
+        .args([
+            "gate",
+            "--runbooks",
+            "runbooks",
+            "--engine",
+            "/nonexistent/docker",
+        ])
+        .args(["--report-dir", "runs", "--keep-runs", "2"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("does not answer"));
+    assert_eq!(runs(), made[1..]);
 }
 
 const ANSIBLE_LIST: &str = r#"{

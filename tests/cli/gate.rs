@@ -435,7 +435,7 @@ fn gate_shards_merge_into_the_unsharded_gate() {
         .args(["--junit", "merged.xml"])
         .assert()
         .code(1);
-    let whole = Junit::parse(&ws.read("whole.xml")).gate_outcomes();
+    let whole = Junit::parse(&ws.read("whole.xml")).gate_cases();
     assert_eq!(whole.len(), 5, "{whole:?}");
-    assert_eq!(Junit::parse(&ws.read("merged.xml")).gate_outcomes(), whole);
+    assert_eq!(Junit::parse(&ws.read("merged.xml")).gate_cases(), whole);
 }

@@ -284,6 +284,21 @@ impl Junit {
             .collect()
     }
 
+    /// (fixture, runbook, scenario, outcome) of every gate case, in report
+    /// order.
+    pub fn gate_cases(&self) -> Vec<[String; 4]> {
+        self.cases()
+            .map(|case| {
+                [
+                    case.properties["comply.fixture"].clone(),
+                    case.runbook().to_owned(),
+                    case.properties["comply.scenario"].clone(),
+                    case.outcome().to_owned(),
+                ]
+            })
+            .collect()
+    }
+
     /// The gate's outcome by (runbook, scenario).
     pub fn gate_outcomes(&self) -> BTreeMap<(String, String), String> {
         self.cases()
