@@ -97,13 +97,49 @@ pub(super) struct ExecArgs {
     /// matrices; `comply merge` joins the shards' JSON reports.
     #[arg(long, value_name = "STRATEGY:K/N")]
     pub(super) partition: Option<Partition>,
+    /// A JSON report of an earlier run to compare this one with.
+    #[arg(long, value_name = "REPORT.json")]
+    pub(super) baseline: Option<PathBuf>,
+    /// What fails the run: every failure (`all`), or only those that are
+    /// new against --baseline: regressions and new failing cases (`new`).
+    #[arg(
+        long,
+        value_enum,
+        default_value = "all",
+        requires_if("new", "baseline")
+    )]
+    pub(super) fail_on: FailOn,
     #[command(flatten)]
     pub(super) engine: EngineArgs,
     #[command(flatten)]
     pub(super) report: ReportArgs,
 }
 
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FailOn {
+    All,
+    New,
+}
+
+/// `--baseline` as read before the run, and what fails the run.
+pub(super) struct Baseline {
+    pub(super) document: crate::report::json::Document,
+    pub(super) fail_on: FailOn,
+}
+
 impl ExecArgs {
+    /// Reads `--baseline` before anything runs: a report that cannot be
+    /// read is invalid input, not a surprise after a long run.
+    pub(super) fn baseline(&self) -> Result<Option<Baseline>, CliError> {
+        let Some(path) = &self.baseline else {
+            return Ok(None);
+        };
+        Ok(Some(Baseline {
+            document: report::json::read(path)?,
+            fail_on: self.fail_on,
+        }))
+    }
+
     pub(super) fn jobs(&self, default: usize) -> usize {
         self.jobs.map_or(default, |n| n as usize)
     }
@@ -334,7 +370,7 @@ pub(super) enum AllowTier {
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ListFormat {
+pub(super) enum OutputFormat {
     Table,
     Json,
     Markdown,
@@ -348,7 +384,7 @@ pub(super) struct ListArgs {
     #[arg(long)]
     pub(super) coverage: bool,
     #[arg(long, value_enum, default_value = "table")]
-    pub(super) format: ListFormat,
+    pub(super) format: OutputFormat,
 }
 
 #[derive(Args, Debug)]
@@ -383,4 +419,16 @@ pub(super) struct MergeArgs {
     pub(super) reports: Vec<PathBuf>,
     #[command(flatten)]
     pub(super) files: ReportFiles,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct DiffArgs {
+    /// The earlier report (JSON).
+    #[arg(value_name = "OLD.json")]
+    pub(super) old: PathBuf,
+    /// The later report (JSON).
+    #[arg(value_name = "NEW.json")]
+    pub(super) new: PathBuf,
+    #[arg(long, value_enum, default_value = "table")]
+    pub(super) format: OutputFormat,
 }

@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use self::args::{
-    BundleArgs, FixturesBuildArgs, FixturesPruneArgs, GateArgs, LintArgs, ListArgs, MergeArgs,
-    RunArgs,
+    BundleArgs, DiffArgs, FixturesBuildArgs, FixturesPruneArgs, GateArgs, LintArgs, ListArgs,
+    MergeArgs, RunArgs,
 };
 use crate::exit_code;
 use crate::load::InputError;
@@ -45,6 +45,8 @@ enum Command {
     Bundle(BundleArgs),
     /// Join the JSON reports of a run's shards (--partition) into one set of reports.
     Merge(MergeArgs),
+    /// What changed between two JSON reports: regressions, improvements, new and removed cases.
+    Diff(DiffArgs),
     /// Print a shell completion script.
     Completions(manuals::CompletionsArgs),
     /// Write the man pages.
@@ -115,6 +117,7 @@ pub fn main() -> ExitCode {
         Command::Gate(args) => run::gate(args),
         Command::Bundle(args) => suite::bundle(args),
         Command::Merge(args) => run::merge(args),
+        Command::Diff(args) => run::diff(args),
         Command::Completions(args) => manuals::completions(args),
         Command::Man(args) => manuals::man(args),
         Command::Fixtures(FixturesCommand::Build(args)) => fixtures::fixtures_build(args),

@@ -5,7 +5,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::CliError;
-use super::args::{Destinations, GateArgs, MergeArgs, ReportFiles, RunArgs, default_jobs};
+use super::args::{
+    Baseline, Destinations, DiffArgs, FailOn, GateArgs, MergeArgs, OutputFormat, ReportFiles,
+    RunArgs, default_jobs,
+};
 use super::fixtures::build_fixtures;
 use crate::cancel::Cancel;
 use crate::exit_code;
@@ -101,6 +104,7 @@ fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
 pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
     let suite = args.suite.load_some()?;
     let targets = build_targets(&args)?;
+    let baseline = args.exec.baseline()?;
     let destinations = args.exec.report.prepare()?;
     let options = RunOptions {
         healing: if args.remediate {
@@ -120,7 +124,7 @@ pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
     let report = runner::run_suite(&suite, &targets, &options, &cancel, |event| {
         console.event(event)
     });
-    finish(&report, &suite, destinations)
+    finish(&report, &suite, destinations, baseline)
 }
 
 /// After a run or gate: reaps what steps left, writes the reports (from
@@ -131,10 +135,14 @@ fn finish(
     report: &RunReport,
     suite: &crate::model::Suite,
     destinations: Destinations,
+    baseline: Option<Baseline>,
 ) -> Result<i32, CliError> {
     target::descendants::reap_exited();
     let document = Document::of(report, &RunMeta::of(suite));
-    let mut code = document.exit_code();
+    let mut code = match &baseline {
+        Some(baseline) => against_baseline(&document, baseline),
+        None => document.exit_code(),
+    };
     let mut written = true;
     let mut failed = |error: CliError| {
         super::print_error(&error);
@@ -158,6 +166,60 @@ fn finish(
         rotate(run_dir, keep);
     }
     Ok(code)
+}
+
+/// Compares a run with its baseline and says what changed; with
+/// `--fail-on new` only regressions and new failing cases fail the run
+/// (an interruption still gives 130).
+fn against_baseline(document: &Document, baseline: &Baseline) -> i32 {
+    let differences = report::diff::diff(&baseline.document, document);
+    let count = |change| {
+        differences
+            .iter()
+            .filter(|difference| difference.change == change)
+            .count()
+    };
+    use report::diff::Change;
+    crate::outln!(
+        "{:>18} {} regressed, {} improved, {} appeared, {} disappeared",
+        "BASELINE",
+        count(Change::Regressed),
+        count(Change::Improved),
+        count(Change::Appeared),
+        count(Change::Disappeared)
+    );
+    for difference in differences.iter().filter(|d| d.is_new_failure()) {
+        crate::outln!(
+            "{:>18} {}",
+            "NEW FAILURE",
+            report::diff::describe(difference)
+        );
+    }
+    match baseline.fail_on {
+        FailOn::All => document.exit_code(),
+        FailOn::New if document.interrupted => exit_code::INTERRUPTED,
+        FailOn::New if differences.iter().any(|d| d.is_new_failure()) => exit_code::FAILURES,
+        FailOn::New => exit_code::OK,
+    }
+}
+
+pub(super) fn diff(args: DiffArgs) -> Result<i32, CliError> {
+    let (old, new) = (
+        report::json::read(&args.old)?,
+        report::json::read(&args.new)?,
+    );
+    let differences = report::diff::diff(&old, &new);
+    let text = match args.format {
+        OutputFormat::Table => report::diff::table(&differences),
+        OutputFormat::Json => report::diff::json(&differences),
+        OutputFormat::Markdown => report::diff::markdown(&differences),
+    };
+    crate::outln!("{}", text.trim_end_matches('\n'));
+    Ok(if differences.iter().any(|d| d.is_new_failure()) {
+        exit_code::FAILURES
+    } else {
+        exit_code::OK
+    })
 }
 
 /// Marks this run's directory complete and prunes older ones; a failure
@@ -199,6 +261,7 @@ fn supervise() -> Result<Cancel, CliError> {
 pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
     let suite = args.suite.load_some()?;
     let fixtures = fixture::select(fixture::all(args.fixtures.as_deref())?, &args.fixture_names)?;
+    let baseline = args.exec.baseline()?;
     let destinations = args.exec.report.prepare()?;
     let engine = args.exec.engine.engine();
     engine
@@ -216,7 +279,7 @@ pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
         crate::gate::run_fixtures(&suite, &fixtures, &engine, &options, &cancel, |event| {
             console.event(event)
         });
-    finish(&report, &suite, destinations)
+    finish(&report, &suite, destinations, baseline)
 }
 
 /// Writes the report files of a finished (or merged) run.

@@ -1,7 +1,7 @@
 //! Commands that read a suite without running it: `list`, `lint`, `bundle`.
 
 use super::CliError;
-use super::args::{BundleArgs, LintArgs, ListArgs, ListFormat};
+use super::args::{BundleArgs, LintArgs, ListArgs, OutputFormat};
 use super::run::{check_writable, write_report};
 use crate::exit_code;
 use crate::load::{self, LoadOptions};
@@ -10,12 +10,12 @@ use crate::report::{self, RunMeta, junit::Dialect};
 pub(super) fn list(args: ListArgs) -> Result<i32, CliError> {
     let suite = load::load(&args.suite.load_options())?;
     let text = match (args.coverage, args.format) {
-        (false, ListFormat::Table) => crate::list::table(&suite),
-        (false, ListFormat::Json) => crate::list::json(&suite),
-        (false, ListFormat::Markdown) => crate::list::markdown_table(&suite),
-        (true, ListFormat::Table) => crate::list::coverage_table(&suite),
-        (true, ListFormat::Json) => crate::list::coverage_json(&suite),
-        (true, ListFormat::Markdown) => crate::list::coverage_markdown(&suite),
+        (false, OutputFormat::Table) => crate::list::table(&suite),
+        (false, OutputFormat::Json) => crate::list::json(&suite),
+        (false, OutputFormat::Markdown) => crate::list::markdown_table(&suite),
+        (true, OutputFormat::Table) => crate::list::coverage_table(&suite),
+        (true, OutputFormat::Json) => crate::list::coverage_json(&suite),
+        (true, OutputFormat::Markdown) => crate::list::coverage_markdown(&suite),
     };
     crate::outln!("{}", text.trim_end_matches('\n'));
     Ok(exit_code::OK)

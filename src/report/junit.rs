@@ -5,7 +5,6 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 use super::RunMeta;
 use super::json::{Case, Document};
 use super::transcript;
-use crate::model::Runbook;
 use crate::outcome::{Mode, Status};
 use crate::text::xml_safe;
 
@@ -114,27 +113,6 @@ pub fn test_suite(
             .map(|(name, value)| Property::new(format!("input.{name}"), value)),
     );
     suite
-}
-
-/// `{target}.{family}` with the target's dots replaced, so CI tools that
-/// split class names on dots do not take a host name apart.
-pub fn classname(target: &str, family: &str) -> String {
-    format!("{}.{family}", target.replace('.', "-"))
-}
-
-/// `{citation} {id}: {title}`, and in the gate the scenario, which keeps
-/// (classname, name) unique across a runbook's scenarios.
-pub fn case_name(runbook: &Runbook, scenario: Option<&str>) -> String {
-    let name = format!(
-        "{} {}: {}",
-        runbook.primary_citation().id,
-        runbook.id,
-        runbook.title
-    );
-    match scenario {
-        Some(scenario) => format!("{name} [{scenario}]"),
-        None => name,
-    }
 }
 
 fn test_case(case: &Case, dialect: Dialect) -> TestCase {

@@ -93,8 +93,8 @@ pub fn junit(
                 status
             }
         };
-        let mut case = TestCase::new(junit::case_name(runbook, None), status);
-        case.set_classname(junit::classname(LINT_TARGET, runbook.family().as_str()));
+        let mut case = TestCase::new(super::case_name(runbook, None), status);
+        case.set_classname(super::classname(LINT_TARGET, runbook.family().as_str()));
         let mut out = String::new();
         for finding in &result.findings {
             let _ = writeln!(out, "{finding}");

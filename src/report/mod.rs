@@ -5,6 +5,7 @@
 //! Ctrl-C never leaves half a report.
 
 pub mod console;
+pub mod diff;
 pub mod evidence;
 pub mod json;
 pub mod junit;
@@ -17,7 +18,7 @@ pub mod transcript;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::model::Suite;
+use crate::model::{Runbook, Suite};
 
 /// `println!` that never panics: a reader that stopped reading
 /// (`comply list | head -1`) has what it wanted, and a run whose terminal
@@ -29,6 +30,28 @@ macro_rules! outln {
         use std::io::Write as _;
         let _ = writeln!(anstream::stdout(), $($arg)*);
     }};
+}
+
+// How JUnit names a case, which the JSON report records too.
+/// `{target}.{family}` with the target's dots replaced, so CI tools that
+/// split class names on dots do not take a host name apart.
+pub fn classname(target: &str, family: &str) -> String {
+    format!("{}.{family}", target.replace('.', "-"))
+}
+
+/// `{citation} {id}: {title}`, and in the gate the scenario, which keeps
+/// (classname, name) unique across a runbook's scenarios.
+pub fn case_name(runbook: &Runbook, scenario: Option<&str>) -> String {
+    let name = format!(
+        "{} {}: {}",
+        runbook.primary_citation().id,
+        runbook.id,
+        runbook.title
+    );
+    match scenario {
+        Some(scenario) => format!("{name} [{scenario}]"),
+        None => name,
+    }
 }
 
 /// Facts about the run that every report carries.
