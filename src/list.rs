@@ -6,6 +6,64 @@ use serde::Serialize;
 use crate::coverage::{self, CoverageRow};
 use crate::model::{Runbook, Suite, Tier};
 
+const WAIVER_HEADER: [&str; 6] = [
+    "RUNBOOK",
+    "EXPIRES",
+    "DAYS LEFT",
+    "OWNER",
+    "APPROVED BY",
+    "REASON",
+];
+
+/// The suite's waivers with the days they still apply (negative: expired
+/// that many days ago).
+fn waiver_rows(suite: &Suite, today: chrono::NaiveDate) -> Vec<Vec<String>> {
+    let cell = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".to_owned());
+    suite
+        .waivers
+        .iter()
+        .map(|waiver| {
+            vec![
+                waiver.runbook.to_string(),
+                waiver.expires.to_string(),
+                waiver.days_left(today).to_string(),
+                cell(&waiver.owner),
+                cell(&waiver.approved_by),
+                waiver.reason.clone(),
+            ]
+        })
+        .collect()
+}
+
+pub fn waivers_table(suite: &Suite, today: chrono::NaiveDate) -> String {
+    aligned(&WAIVER_HEADER, &waiver_rows(suite, today))
+}
+
+pub fn waivers_markdown(suite: &Suite, today: chrono::NaiveDate) -> String {
+    markdown(&WAIVER_HEADER, &waiver_rows(suite, today))
+}
+
+pub fn waivers_json(suite: &Suite, today: chrono::NaiveDate) -> String {
+    let listed: Vec<serde_json::Value> = suite
+        .waivers
+        .iter()
+        .map(|waiver| {
+            serde_json::json!({
+                "runbook": waiver.runbook.as_str(),
+                "expires": waiver.expires.to_string(),
+                "days_left": waiver.days_left(today),
+                "expired": waiver.is_expired(today),
+                "owner": waiver.owner,
+                "approved_by": waiver.approved_by,
+                "reason": waiver.reason,
+            })
+        })
+        .collect();
+    pretty(
+        &serde_json::json!({ "schema": "comply.waivers/v1", "suite": suite.name, "waivers": listed }),
+    )
+}
+
 /// Platforms as listed, or `all`.
 fn platforms(runbook: &Runbook) -> String {
     match &runbook.platforms {

@@ -28,6 +28,7 @@ pub fn bundle(bytes: &[u8]) -> Result<(), InputError> {
         runbooks: runbooks.into_iter().map(Arc::new).collect(),
         inputs: Default::default(),
         waivers: Vec::new(),
+        warnings: Vec::new(),
     };
     let _ = crate::list::table(&suite);
     let _ = crate::list::coverage_table(&suite);

@@ -172,8 +172,17 @@ pub(super) struct SuiteArgs {
 impl SuiteArgs {
     /// Loads the suite for a run or gate, which must select some runbook: a
     /// typo in `--only` must not pass as a green, empty report.
-    pub(super) fn load_some(&self) -> Result<crate::model::Suite, CliError> {
+    /// Loads the suite and shows what the loader warns about.
+    pub(super) fn load(&self) -> Result<crate::model::Suite, CliError> {
         let suite = load::load(&self.load_options())?;
+        for warning in &suite.warnings {
+            super::print_warning(warning);
+        }
+        Ok(suite)
+    }
+
+    pub(super) fn load_some(&self) -> Result<crate::model::Suite, CliError> {
+        let suite = self.load()?;
         if suite.runbooks.is_empty() {
             let only = if self.only.is_empty() {
                 String::new()
@@ -381,8 +390,11 @@ pub(super) struct ListArgs {
     #[command(flatten)]
     pub(super) suite: SuiteArgs,
     /// List every 45 CFR 164 Subpart C citation and the runbooks that check it.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "waivers")]
     pub(super) coverage: bool,
+    /// List the suite's waivers: owner, approver, reason and days left.
+    #[arg(long)]
+    pub(super) waivers: bool,
     #[arg(long, value_enum, default_value = "table")]
     pub(super) format: OutputFormat,
 }

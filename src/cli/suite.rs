@@ -8,14 +8,18 @@ use crate::load::{self, LoadOptions};
 use crate::report::{self, RunMeta, junit::Dialect};
 
 pub(super) fn list(args: ListArgs) -> Result<i32, CliError> {
-    let suite = load::load(&args.suite.load_options())?;
-    let text = match (args.coverage, args.format) {
-        (false, OutputFormat::Table) => crate::list::table(&suite),
-        (false, OutputFormat::Json) => crate::list::json(&suite),
-        (false, OutputFormat::Markdown) => crate::list::markdown_table(&suite),
-        (true, OutputFormat::Table) => crate::list::coverage_table(&suite),
-        (true, OutputFormat::Json) => crate::list::coverage_json(&suite),
-        (true, OutputFormat::Markdown) => crate::list::coverage_markdown(&suite),
+    let suite = args.suite.load()?;
+    let today = chrono::Local::now().date_naive();
+    let text = match (args.coverage, args.waivers, args.format) {
+        (true, _, OutputFormat::Table) => crate::list::coverage_table(&suite),
+        (true, _, OutputFormat::Json) => crate::list::coverage_json(&suite),
+        (true, _, OutputFormat::Markdown) => crate::list::coverage_markdown(&suite),
+        (false, true, OutputFormat::Table) => crate::list::waivers_table(&suite, today),
+        (false, true, OutputFormat::Json) => crate::list::waivers_json(&suite, today),
+        (false, true, OutputFormat::Markdown) => crate::list::waivers_markdown(&suite, today),
+        (false, false, OutputFormat::Table) => crate::list::table(&suite),
+        (false, false, OutputFormat::Json) => crate::list::json(&suite),
+        (false, false, OutputFormat::Markdown) => crate::list::markdown_table(&suite),
     };
     crate::outln!("{}", text.trim_end_matches('\n'));
     Ok(exit_code::OK)

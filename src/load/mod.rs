@@ -49,7 +49,7 @@ pub fn load(options: &LoadOptions) -> Result<Suite, InputError> {
 
     let loaded = load_all(&spec.runbook_paths)?;
     let inputs = resolve_inputs(&loaded, &spec, &options.inputs)?;
-    spec.check_waivers(&loaded)?;
+    let warnings = spec.stale_waivers(&loaded);
 
     let only = suite::compile_globs("--only", &options.only)?;
     let runbooks = loaded
@@ -65,6 +65,7 @@ pub fn load(options: &LoadOptions) -> Result<Suite, InputError> {
         runbooks,
         inputs,
         waivers: spec.waivers,
+        warnings,
     })
 }
 

@@ -21,6 +21,13 @@ struct RawSuite {
     select: RawSelect,
     #[serde(default)]
     waivers: Vec<RawWaiver>,
+    /// Whether every waiver must name its owner and approver (default).
+    #[serde(default = "yes")]
+    waivers_require_approval: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize, Default)]
@@ -38,6 +45,8 @@ struct RawWaiver {
     runbook: Spanned<RunbookId>,
     reason: String,
     expires: Spanned<DateField>,
+    owner: Option<String>,
+    approved_by: Option<String>,
 }
 
 /// `expires = "2027-01-31"` or the TOML date `expires = 2027-01-31`.
@@ -94,21 +103,26 @@ impl SuiteSpec {
         InputError::new(&self.file, message).at(&self.text, offset)
     }
 
-    /// A waiver for a runbook that does not exist is almost always a typo
-    /// that would leave the real runbook unwaived.
-    pub fn check_waivers(&self, runbooks: &[Runbook]) -> Result<(), InputError> {
+    /// Waivers whose runbook is not loaded: a runbook removed from the
+    /// suite leaves its waiver behind, which must not stop every run, and a
+    /// typo leaves the real runbook unwaived (so it fails, visibly). Both
+    /// are warnings, with the closest id when there is one.
+    pub fn stale_waivers(&self, runbooks: &[Runbook]) -> Vec<String> {
+        let mut warnings = Vec::new();
         for (index, (id, offset)) in self.waiver_ids.iter().enumerate() {
             if runbooks.iter().any(|runbook| &runbook.id == id) {
                 continue;
             }
             let hint = crate::suggest::closest(id.as_str(), runbooks.iter().map(|r| r.id.as_str()))
-                .map(|id| format!("did you mean `{id}`?"));
-            return Err(self
-                .error_at(*offset, format!("no loaded runbook has the id `{id}`"))
-                .field(format!("waivers[{index}].runbook"))
-                .hint(hint));
+                .map(|id| format!(" (did you mean `{id}`?)"))
+                .unwrap_or_default();
+            let (line, column) = super::error::line_col(&self.text, *offset);
+            warnings.push(format!(
+                "{}:{line}:{column}: waivers[{index}] names `{id}`, which no loaded runbook has: it waives nothing{hint}",
+                self.file
+            ));
         }
-        Ok(())
+        warnings
     }
 }
 
@@ -151,6 +165,23 @@ pub fn parse(place: &Place, text: String) -> Result<SuiteSpec, InputError> {
                     .field(format!("waivers[{index}].reason")),
             );
         }
+        let named = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.trim().is_empty());
+        if raw.waivers_require_approval {
+            for (field, value) in [
+                ("owner", &waiver.owner),
+                ("approved_by", &waiver.approved_by),
+            ] {
+                if !named(value) {
+                    return Err(InputError::new(
+                        &file,
+                        "a waiver names its owner (who answers for the risk) and approved_by \
+                         (who accepted it); a suite that does not track them says \
+                         `waivers_require_approval = false`",
+                    )
+                    .field(format!("waivers[{index}].{field}")));
+                }
+            }
+        }
         waiver_ids.push((
             waiver.runbook.get_ref().clone(),
             waiver.runbook.span().start,
@@ -159,6 +190,8 @@ pub fn parse(place: &Place, text: String) -> Result<SuiteSpec, InputError> {
             runbook: waiver.runbook.into_inner(),
             reason: waiver.reason,
             expires,
+            owner: waiver.owner.filter(|v| !v.trim().is_empty()),
+            approved_by: waiver.approved_by.filter(|v| !v.trim().is_empty()),
         });
     }
 

@@ -308,12 +308,31 @@ pub struct Waiver {
     pub runbook: RunbookId,
     pub reason: String,
     pub expires: chrono::NaiveDate,
+    /// Who answers for the accepted risk.
+    pub owner: Option<String>,
+    /// Who accepted it.
+    pub approved_by: Option<String>,
 }
 
 impl Waiver {
     /// A waiver applies through its expiry date, inclusive.
     pub fn is_expired(&self, today: chrono::NaiveDate) -> bool {
         today > self.expires
+    }
+
+    /// Days it still applies (0 on its last day, negative once expired).
+    pub fn days_left(&self, today: chrono::NaiveDate) -> i64 {
+        (self.expires - today).num_days()
+    }
+
+    /// `owner ops-team, approved by CISO`, for reports (empty when neither).
+    pub fn accountability(&self) -> String {
+        match (&self.owner, &self.approved_by) {
+            (Some(owner), Some(approver)) => format!("owner {owner}, approved by {approver}"),
+            (Some(owner), None) => format!("owner {owner}"),
+            (None, Some(approver)) => format!("approved by {approver}"),
+            (None, None) => String::new(),
+        }
     }
 }
 
@@ -328,6 +347,9 @@ pub struct Suite {
     /// Effective inputs: runbook defaults, then suite values, then `--input`.
     pub inputs: BTreeMap<InputName, InputValue>,
     pub waivers: Vec<Waiver>,
+    /// What the loader noticed but did not refuse: a waiver whose runbook
+    /// is no longer loaded.
+    pub warnings: Vec<String>,
 }
 
 impl Suite {
@@ -406,8 +428,14 @@ mod tests {
             runbook: RunbookId::new("LIN-FW-001").unwrap(),
             reason: "upstream".into(),
             expires: date("2027-01-31"),
+            owner: Some("network".into()),
+            approved_by: None,
         };
         assert!(!waiver.is_expired(date("2027-01-31")));
         assert!(waiver.is_expired(date("2027-02-01")));
+        assert_eq!(waiver.days_left(date("2027-01-31")), 0);
+        assert_eq!(waiver.days_left(date("2027-02-03")), -3);
+        assert_eq!(waiver.days_left(date("2027-01-01")), 30);
+        assert_eq!(waiver.accountability(), "owner network");
     }
 }

@@ -93,6 +93,30 @@ pub struct Waiver {
     pub reason: String,
     pub expires: String,
     pub expired: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+}
+
+impl Waiver {
+    /// `reason (owner …, approved by …)`.
+    pub fn described(&self) -> String {
+        let who: Vec<String> = [
+            self.owner.as_ref().map(|owner| format!("owner {owner}")),
+            self.approved_by
+                .as_ref()
+                .map(|a| format!("approved by {a}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if who.is_empty() {
+            self.reason.clone()
+        } else {
+            format!("{} ({})", self.reason, who.join(", "))
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -236,6 +260,8 @@ fn case(mode: Mode, case: &CaseResult) -> Case {
             reason: note.waiver.reason.clone(),
             expires: note.waiver.expires.to_string(),
             expired: note.expired,
+            owner: note.waiver.owner.clone(),
+            approved_by: note.waiver.approved_by.clone(),
         }),
         notes: case.notes.clone(),
         steps: case.steps.iter().map(step).collect(),

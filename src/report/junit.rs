@@ -160,7 +160,7 @@ fn properties(case: &Case) -> Vec<(&'static str, String)> {
         let state = if waiver.expired { "expired" } else { "applied" };
         properties.push((
             "comply.waiver",
-            format!("{state} {}: {}", waiver.expires, waiver.reason),
+            format!("{state} {}: {}", waiver.expires, waiver.described()),
         ));
     }
     properties

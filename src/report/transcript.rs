@@ -14,7 +14,8 @@ pub fn render(case: &Case) -> String {
         let _ = writeln!(
             out,
             "waiver ({state}, expires {}): {}",
-            waiver.expires, waiver.reason
+            waiver.expires,
+            waiver.described()
         );
     }
     for note in &case.notes {

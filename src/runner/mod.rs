@@ -254,10 +254,16 @@ impl RunCase<'_> {
         if let Some(note) = waiver.filter(|note| !note.expired) {
             return Err(Verdict::new(
                 Outcome::Waived,
-                format!(
-                    "waived until {}: {}",
-                    note.waiver.expires, note.waiver.reason
-                ),
+                match note.waiver.accountability().as_str() {
+                    "" => format!(
+                        "waived until {}: {}",
+                        note.waiver.expires, note.waiver.reason
+                    ),
+                    who => format!(
+                        "waived until {} ({who}): {}",
+                        note.waiver.expires, note.waiver.reason
+                    ),
+                },
             ));
         }
         let platform = match self.platform {

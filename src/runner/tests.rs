@@ -126,6 +126,7 @@ fn suite(runbooks: &[(&str, &str)], waivers: Vec<Waiver>) -> Suite {
             .collect(),
         inputs: Default::default(),
         waivers,
+        warnings: Vec::new(),
     }
 }
 
@@ -177,6 +178,8 @@ fn waiver(id: &str, expires: (i32, u32, u32)) -> Waiver {
         runbook: RunbookId::new(id).unwrap(),
         reason: "accepted risk".to_owned(),
         expires: chrono::NaiveDate::from_ymd_opt(expires.0, expires.1, expires.2).unwrap(),
+        owner: Some("ops".to_owned()),
+        approved_by: Some("ciso".to_owned()),
     }
 }
 

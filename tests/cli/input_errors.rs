@@ -270,9 +270,13 @@ fn suite_workspace(suite: &str) -> Workspace {
     "name = \"s\"\nrunbooks = [\"runbooks\"]\n[inputs]\nlog_retention_days = \"ninety\"\n",
     &["suite.toml:4:", "is a string but the runbooks' default `90` is an integer"]
 )]
-#[case::waiver_for_an_unknown_runbook(
-    "name = \"s\"\nrunbooks = [\"runbooks\"]\n[[waivers]]\nrunbook = \"LIN-LOG-01\"\nreason = \"r\"\nexpires = \"2030-01-01\"\n",
-    &["suite.toml:4:", "field `waivers[0].runbook`", "did you mean `LIN-LOG-001`?"]
+#[case::waiver_without_an_owner(
+    "name = \"s\"\nrunbooks = [\"runbooks\"]\n[[waivers]]\nrunbook = \"LIN-LOG-001\"\nreason = \"r\"\nexpires = \"2030-01-01\"\napproved_by = \"CISO\"\n",
+    &["field `waivers[0].owner`", "waivers_require_approval = false"]
+)]
+#[case::waiver_without_an_approver(
+    "name = \"s\"\nrunbooks = [\"runbooks\"]\n[[waivers]]\nrunbook = \"LIN-LOG-001\"\nreason = \"r\"\nexpires = \"2030-01-01\"\nowner = \"ops\"\napproved_by = \" \"\n",
+    &["field `waivers[0].approved_by`"]
 )]
 #[case::waiver_with_a_bad_date(
     "name = \"s\"\nrunbooks = [\"runbooks\"]\n[[waivers]]\nrunbook = \"LIN-LOG-001\"\nreason = \"r\"\nexpires = \"31/01/2030\"\n",

@@ -1,6 +1,7 @@
 //! Every outcome of `comply run` (README: Outcomes) and every exit code (README: exit codes),
 //! produced by real scripts on the local host.
 
+use predicates::prelude::*;
 use rstest::rstest;
 
 use crate::support::Workspace;
@@ -162,10 +163,20 @@ runbooks = ["runbooks"]
 runbook = "T-WAIVED"
 reason = "Compensating control, ticket SEC-1"
 expires = "2999-12-31"
+owner = "appliance-team"
+approved_by = "CISO"
 [[waivers]]
 runbook = "T-EXPIRED"
 reason = "Old exception, ticket SEC-0"
 expires = 2020-01-31
+owner = "appliance-team"
+approved_by = "CISO"
+[[waivers]]
+runbook = "T-REMOVED"
+reason = "The runbook this waived is gone"
+expires = "2999-12-31"
+owner = "appliance-team"
+approved_by = "CISO"
 "#,
     );
     let output = ws
@@ -188,12 +199,28 @@ expires = 2020-01-31
         stderr.contains("waiver for `T-EXPIRED`") && stderr.contains("expired on 2020-01-31"),
         "{stderr}"
     );
+    // A waiver whose runbook is gone is a warning, not a refusal.
+    assert!(
+        stderr.contains("names `T-REMOVED`, which no loaded runbook has"),
+        "{stderr}"
+    );
 
     let junit = ws.junit();
     let waived = junit.case("T-WAIVED");
     assert_eq!(waived.outcome(), "waived");
     assert_eq!(waived.element, "skipped");
     assert!(waived.message.as_deref().unwrap().contains("SEC-1"));
+    assert!(
+        waived
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("(owner appliance-team, approved by CISO)")
+    );
+    assert_eq!(
+        waived.properties["comply.waiver"],
+        "applied 2999-12-31: Compensating control, ticket SEC-1 (owner appliance-team, approved by CISO)"
+    );
     let expired = junit.case("T-EXPIRED");
     assert_eq!(
         expired.outcome(),
@@ -201,10 +228,88 @@ expires = 2020-01-31
         "an expired waiver does not apply"
     );
     assert!(expired.properties["comply.waiver"].starts_with("expired 2020-01-31"));
+    let json = ws.json();
+    assert_eq!(json["targets"][0]["cases"][0]["waiver"]["expired"], true);
     assert_eq!(
-        ws.json()["targets"][0]["cases"][0]["waiver"]["expired"],
-        true
+        json["targets"][0]["cases"][0]["waiver"]["owner"],
+        "appliance-team"
     );
+    assert_eq!(
+        json["targets"][0]["cases"][1]["waiver"]["approved_by"],
+        "CISO"
+    );
+
+    // `comply list --waivers`: every waiver with the days it has left.
+    let listed = ws
+        .comply()
+        .args([
+            "list",
+            "--suite",
+            "suite.toml",
+            "--waivers",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let listed: serde_json::Value = serde_json::from_slice(&listed).unwrap();
+    let rows: Vec<(&str, bool, &str)> = listed["waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["runbook"].as_str().unwrap(),
+                w["expired"].as_bool().unwrap(),
+                w["owner"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("T-WAIVED", false, "appliance-team"),
+            ("T-EXPIRED", true, "appliance-team"),
+            ("T-REMOVED", false, "appliance-team")
+        ]
+    );
+    let expired_days = listed["waivers"][1]["days_left"].as_i64().unwrap();
+    assert!(
+        expired_days < -2000,
+        "2020-01-31 was long ago: {expired_days}"
+    );
+    ws.comply()
+        .args(["list", "--suite", "suite.toml", "--waivers"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("DAYS LEFT").and(predicate::str::contains("CISO")));
+}
+
+#[test]
+fn a_suite_may_opt_out_of_waiver_approval() {
+    let ws = Workspace::new();
+    ws.runbook("T-WAIVED").probe("exit 1\n").create();
+    let suite = |policy: &str| {
+        format!(
+            "name = \"w\"\nrunbooks = [\"runbooks\"]\n{policy}[[waivers]]\nrunbook = \"T-WAIVED\"\n\
+             reason = \"Ticket SEC-9\"\nexpires = \"2999-12-31\"\n"
+        )
+    };
+    ws.write("suite.toml", suite(""));
+    ws.comply()
+        .args(["run", "--suite", "suite.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("waivers[0].owner"));
+    ws.write("suite.toml", suite("waivers_require_approval = false\n"));
+    ws.comply()
+        .args(["run", "--suite", "suite.toml", "--junit", "report.xml"])
+        .assert()
+        .code(0);
+    assert_eq!(ws.junit().case("T-WAIVED").outcome(), "waived");
 }
 
 #[test]
