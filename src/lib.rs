@@ -20,6 +20,7 @@ pub mod model;
 pub mod outcome;
 pub mod parse;
 pub mod partition;
+pub mod plan;
 pub mod platform;
 pub mod pool;
 pub mod program;

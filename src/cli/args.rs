@@ -368,6 +368,11 @@ pub(super) struct RunArgs {
     /// Also remediate L2 runbooks.
     #[arg(long, value_enum, value_name = "TIER", requires = "remediate")]
     pub(super) allow_tier: Option<AllowTier>,
+    /// With --remediate: probe for real, then show what would be
+    /// remediated (tier, script and its SHA-256, files and units it
+    /// changes) and remediate nothing. Exit 0 when nothing would change.
+    #[arg(long, requires = "remediate", conflicts_with_all = ["baseline", "partition"])]
+    pub(super) plan: bool,
     #[command(flatten)]
     pub(super) exec: ExecArgs,
 }

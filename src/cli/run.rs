@@ -107,7 +107,9 @@ pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
     let baseline = args.exec.baseline()?;
     let destinations = args.exec.report.prepare()?;
     let options = RunOptions {
-        healing: if args.remediate {
+        // A plan probes in check mode: the lifecycle then never reaches a
+        // remediation, whatever the runbooks say.
+        healing: if args.remediate && !args.plan {
             Healing::On {
                 allow_l2: args.allow_tier.is_some(),
             }
@@ -124,7 +126,18 @@ pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
     let report = runner::run_suite(&suite, &targets, &options, &cancel, |event| {
         console.event(event)
     });
-    finish(&report, &suite, destinations, baseline)
+    let code = finish(&report, &suite, destinations, baseline)?;
+    if !args.plan {
+        return Ok(code);
+    }
+    let plan = crate::plan::plan(&report, args.allow_tier.is_some());
+    crate::outln!("{}", crate::plan::render(&plan).trim_end_matches('\n'));
+    // A failing probe (1) is the plan's to judge; errors (3: a probe that
+    // could not tell), interruptions and unwritten reports keep their code.
+    Ok(match code {
+        exit_code::OK | exit_code::FAILURES => crate::plan::exit_code(&plan),
+        other => other,
+    })
 }
 
 /// After a run or gate: reaps what steps left, writes the reports (from

@@ -5,13 +5,11 @@
 use std::collections::HashSet;
 
 use super::shell::{Analysis, RedirectKind, SimpleCommand};
+use super::touches::NOT_FILES;
 use super::{Check, Finding, Level};
 
 /// Programs that change nothing on a host.
 const NOOP_PROGRAMS: [&str; 6] = ["true", ":", "echo", "printf", "logger", "sleep"];
-
-/// Redirection targets that are not files on the host.
-const NOT_FILES: [&str; 4] = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
 
 pub fn check(script: &Analysis, variant: &str) -> Option<Finding> {
     let finding = |check, line, message: String| Finding {

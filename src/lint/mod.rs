@@ -9,6 +9,7 @@ pub mod shellcheck;
 mod systemd;
 #[cfg(test)]
 mod tests;
+pub mod touches;
 
 use std::fmt;
 

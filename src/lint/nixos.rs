@@ -4,7 +4,8 @@
 //! manager other than Nix does not exist. Drop-in directories and
 //! `/etc/nixos/` are the safe places to write.
 
-use super::shell::{Analysis, RedirectKind, Word};
+use super::shell::{Analysis, RedirectKind};
+use super::touches::written_paths;
 use super::{Check, Finding, Level};
 
 const PACKAGE_MANAGERS: [&str; 5] = ["apt", "apt-get", "dnf", "yum", "zypper"];
@@ -101,119 +102,6 @@ fn is_hazard(path: &str) -> bool {
         return false;
     }
     components[0] != "nixos" && !components.iter().any(|c| c.ends_with(".d"))
-}
-
-/// Non-option arguments, stopping option parsing at `--`.
-fn operands(args: &[Word]) -> Vec<Option<&str>> {
-    let mut operands = Vec::new();
-    let mut options_done = false;
-    for arg in args {
-        match arg.as_deref() {
-            Some("--") if !options_done => options_done = true,
-            Some(word) if !options_done && word.starts_with('-') && word.len() > 1 => {}
-            other => operands.push(other),
-        }
-    }
-    operands
-}
-
-/// The value of `-t DIR` / `--target-directory=DIR`.
-fn target_directory(args: &[Word]) -> Option<&str> {
-    let mut iter = args.iter().map(|a| a.as_deref());
-    while let Some(arg) = iter.next() {
-        match arg {
-            Some("-t") | Some("--target-directory") => return iter.next().flatten(),
-            Some(word) if word.starts_with("--target-directory=") => {
-                return word.split_once('=').map(|(_, v)| v);
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The files a command writes, as far as its arguments show.
-fn written_paths(program: &str, args: &[Word]) -> Vec<String> {
-    let known = |list: Vec<Option<&str>>| list.into_iter().flatten().map(str::to_owned).collect();
-    match program {
-        "sed" => sed_in_place_files(args),
-        "tee" => known(operands(args)),
-        "cp" | "mv" | "install" | "ln" => {
-            if let Some(dir) = target_directory(args) {
-                return vec![dir.to_owned()];
-            }
-            let operands = operands(args);
-            let creates_dirs =
-                program == "install" && args.iter().any(|a| a.as_deref() == Some("-d"));
-            if creates_dirs {
-                known(operands)
-            } else if operands.len() >= 2 {
-                known(vec![*operands.last().expect("two or more")])
-            } else {
-                Vec::new()
-            }
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// The files `sed -i` edits: its operands after the script, unless the
-/// script came from `-e`/`-f`.
-fn sed_in_place_files(args: &[Word]) -> Vec<String> {
-    let mut in_place = false;
-    let mut script_given = false;
-    let mut files = Vec::new();
-    let mut iter = args.iter();
-    let mut options_done = false;
-    while let Some(arg) = iter.next() {
-        let Some(word) = arg.as_deref() else {
-            files.push(None);
-            continue;
-        };
-        if options_done || !word.starts_with('-') || word == "-" {
-            files.push(Some(word));
-            continue;
-        }
-        if word == "--" {
-            options_done = true;
-        } else if let Some(long) = word.strip_prefix("--") {
-            in_place |= long.starts_with("in-place");
-            if matches!(long, "expression" | "file") {
-                script_given = true;
-                iter.next();
-            } else if long.starts_with("expression=") || long.starts_with("file=") {
-                script_given = true;
-            }
-        } else {
-            // Short options may be bundled: `-ni`, `-Ei.bak`, `-ie 's/x/y/'`.
-            for (index, letter) in word[1..].char_indices() {
-                match letter {
-                    'i' => {
-                        in_place = true;
-                        break; // the rest is a backup suffix
-                    }
-                    'e' | 'f' => {
-                        script_given = true;
-                        if index + 2 == word.len() {
-                            iter.next();
-                        }
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    if !in_place {
-        return Vec::new();
-    }
-    let skip = usize::from(!script_given);
-    files
-        .into_iter()
-        .skip(skip)
-        .flatten()
-        .map(str::to_owned)
-        .collect()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use super::shell::Analysis;
 use super::{Check, Finding, Level};
 
 /// `sshd` and `sshd.service` name the same unit.
-fn unit_name(name: &str) -> String {
+pub(super) fn unit_name(name: &str) -> String {
     const TYPES: [&str; 11] = [
         ".service",
         ".socket",
@@ -29,7 +29,7 @@ fn unit_name(name: &str) -> String {
 }
 
 /// The verb and unit names of a `systemctl` command line.
-fn verb_and_units(args: &[Option<String>]) -> Option<(&str, Vec<Option<&str>>)> {
+pub(super) fn verb_and_units(args: &[Option<String>]) -> Option<(&str, Vec<Option<&str>>)> {
     let mut words = args
         .iter()
         .map(|a| a.as_deref())

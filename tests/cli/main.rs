@@ -14,6 +14,7 @@ mod input_errors;
 mod lint;
 mod outcomes;
 mod package;
+mod plan;
 mod reports;
 mod ssh_target;
 mod support;
