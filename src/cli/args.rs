@@ -11,7 +11,7 @@ use crate::engine::Engine;
 use crate::gate::fixture;
 use crate::load::{self, LoadOptions};
 use crate::partition::Partition;
-use crate::report::{self, evidence::EvidenceDir};
+use crate::report::{self, evidence::EvidenceDir, signing::SigningKey};
 use crate::step::StepLimits;
 
 /// The most steps run at once: each is a thread and a process or two.
@@ -220,6 +220,10 @@ pub(super) struct ReportArgs {
     /// With --report-dir: keep only the newest N run directories.
     #[arg(long, value_name = "N", requires = "report_dir", value_parser = clap::value_parser!(u64).range(1..))]
     pub(super) keep_runs: Option<u64>,
+    /// Sign the evidence manifest with this minisign secret key
+    /// (MANIFEST.sha256.minisig); needs --evidence or --report-dir.
+    #[arg(long, value_name = "KEY")]
+    pub(super) sign: Option<PathBuf>,
 }
 
 /// The report files a run or `comply merge` writes.
@@ -243,6 +247,8 @@ pub(super) struct ReportFiles {
 pub(super) struct Destinations {
     pub(super) files: ReportFiles,
     pub(super) evidence: Option<EvidenceDir>,
+    /// The key that signs the evidence manifest.
+    pub(super) signing_key: Option<SigningKey>,
     /// This run's directory under `--report-dir` (removed again if the run
     /// never gets to write its reports), and `--keep-runs`.
     pub(super) run_dir: Option<(report::run_dir::RunDir, Option<usize>)>,
@@ -301,6 +307,18 @@ impl ReportArgs {
     /// directory (and a `--report-dir` run directory) is made here and
     /// written through at the end.
     pub(super) fn prepare(&self) -> Result<Destinations, CliError> {
+        if self.sign.is_some() && self.evidence.is_none() && self.report_dir.is_none() {
+            return Err(CliError::Usage(
+                "--sign signs the evidence manifest: give --evidence DIR or --report-dir DIR"
+                    .to_owned(),
+            ));
+        }
+        let signing_key = self
+            .sign
+            .as_deref()
+            .map(SigningKey::read)
+            .transpose()
+            .map_err(CliError::Usage)?;
         let mut files = self.files.clone();
         let mut evidence = self.evidence.clone();
         let mut run_dir = None;
@@ -331,6 +349,7 @@ impl ReportArgs {
         Ok(Destinations {
             files,
             evidence,
+            signing_key,
             run_dir,
         })
     }

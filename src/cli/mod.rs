@@ -2,6 +2,7 @@
 //! arguments into options, calls the library, and maps results to exit codes.
 
 mod args;
+mod audit;
 mod fixtures;
 mod manuals;
 mod run;
@@ -47,6 +48,10 @@ enum Command {
     Merge(MergeArgs),
     /// What changed between two JSON reports: regressions, improvements, new and removed cases.
     Diff(DiffArgs),
+    /// Make a minisign key pair for signing evidence (--sign).
+    Keygen(audit::KeygenArgs),
+    /// Check a signed evidence directory: signature, every hash, no file added or removed.
+    Verify(audit::VerifyArgs),
     /// Print a shell completion script.
     Completions(manuals::CompletionsArgs),
     /// Write the man pages.
@@ -118,6 +123,8 @@ pub fn main() -> ExitCode {
         Command::Bundle(args) => suite::bundle(args),
         Command::Merge(args) => run::merge(args),
         Command::Diff(args) => run::diff(args),
+        Command::Keygen(args) => audit::keygen(args),
+        Command::Verify(args) => audit::verify(args),
         Command::Completions(args) => manuals::completions(args),
         Command::Man(args) => manuals::man(args),
         Command::Fixtures(FixturesCommand::Build(args)) => fixtures::fixtures_build(args),

@@ -166,7 +166,7 @@ fn finish(
         failed(error);
     }
     if let Some(evidence) = &destinations.evidence
-        && let Err(source) = evidence.write(report)
+        && let Err(source) = evidence.write(report, &document, destinations.signing_key.as_ref())
     {
         failed(CliError::Write {
             path: evidence.path().to_owned(),

@@ -1,8 +1,11 @@
 //! Evidence for auditors (`--evidence DIR`, docs/reports.md): each step's script,
-//! stdout, stderr and exit as files, `DIR/<target>/<runbook>/`, and
-//! `DIR/MANIFEST.sha256` with the SHA-256 of every file in `sha256sum`
-//! format, so `sha256sum -c MANIFEST.sha256` checks a report against exactly
-//! what ran.
+//! stdout, stderr and exit as files, `DIR/<target>/<runbook>/`, the run's
+//! JSON report as `DIR/report.json` (comply's version, the suite and
+//! runbook hashes, hosts, start and duration), and `DIR/MANIFEST.sha256`
+//! with the SHA-256 of every file in `sha256sum` format, so
+//! `sha256sum -c MANIFEST.sha256` checks a report against exactly what ran.
+//! With `--sign KEY` the manifest gets a minisign signature
+//! (`MANIFEST.sha256.minisig`), which `comply verify` checks.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -12,9 +15,16 @@ use std::path::{Path, PathBuf};
 
 use rustix::fs::{Mode, OFlags};
 
+use super::json::{self, Document};
+use super::signing::{SIGNATURE_FILE, SigningKey};
 use crate::model::sha256_hex;
 use crate::results::{CaseResult, RunReport};
 use crate::target::Exit;
+
+/// The manifest's name in an evidence directory.
+pub const MANIFEST_FILE: &str = "MANIFEST.sha256";
+/// The run's JSON report in an evidence directory.
+pub const REPORT_FILE: &str = "report.json";
 
 /// A path component from a target, runbook, step or scenario name: only
 /// characters safe in a file name, and never `.` or `..`.
@@ -103,9 +113,18 @@ impl EvidenceDir {
         &self.path
     }
 
-    /// Writes the evidence of a run and its manifest.
-    pub fn write(&self, run: &RunReport) -> std::io::Result<()> {
+    /// Writes the evidence of a run, its report and its manifest, signed
+    /// when a key is given.
+    pub fn write(
+        &self,
+        run: &RunReport,
+        document: &Document,
+        key: Option<&SigningKey>,
+    ) -> std::io::Result<()> {
         let mut manifest = String::new();
+        let report = json::render(document);
+        create_file(&self.fd, REPORT_FILE, &report)?;
+        let _ = writeln!(manifest, "{}  {REPORT_FILE}", sha256_hex(&report));
         let mut dirs: HashMap<PathBuf, OwnedFd> = HashMap::new();
         for case in run.cases() {
             for (relative, bytes) in case_files(case) {
@@ -121,14 +140,16 @@ impl EvidenceDir {
                 let _ = writeln!(manifest, "{}  {}", sha256_hex(&bytes), relative.display());
             }
         }
-        // Whole or not at all: written under a temporary name, then renamed.
+        // Whole or not at all: written under a temporary name, signed, then
+        // renamed — a manifest never stands without the signature asked for.
         create_file(&self.fd, "MANIFEST.sha256.partial", manifest.as_bytes())?;
-        rustix::fs::renameat(
-            &self.fd,
-            "MANIFEST.sha256.partial",
-            &self.fd,
-            "MANIFEST.sha256",
-        )?;
+        if let Some(key) = key {
+            let signature = key
+                .sign(manifest.as_bytes(), &trusted_comment(document))
+                .map_err(std::io::Error::other)?;
+            create_file(&self.fd, SIGNATURE_FILE, signature.as_bytes())?;
+        }
+        rustix::fs::renameat(&self.fd, "MANIFEST.sha256.partial", &self.fd, MANIFEST_FILE)?;
         Ok(())
     }
 
@@ -152,6 +173,31 @@ impl EvidenceDir {
         }
         Ok(current)
     }
+}
+
+/// The signature's trusted comment (signed with the manifest, and shown by
+/// `minisign -V`): what ran, where and when, on one line.
+fn trusted_comment(document: &Document) -> String {
+    const HOSTS_SHOWN: usize = 8;
+    let mut hosts: Vec<String> = document
+        .targets
+        .iter()
+        .take(HOSTS_SHOWN)
+        .map(|target| format!("{}={}", target.target, target.hostname))
+        .collect();
+    if document.targets.len() > HOSTS_SHOWN {
+        hosts.push(format!("and {} more", document.targets.len() - HOSTS_SHOWN));
+    }
+    format!(
+        "comply {} {} suite {} runbooks-sha256 {} started {} duration {:.1}s hosts {} file:{MANIFEST_FILE}",
+        document.comply_version,
+        document.mode.as_str(),
+        document.meta.suite,
+        document.meta.runbooks_sha256,
+        document.started_at.as_str(),
+        document.duration_s,
+        hosts.join(",")
+    )
 }
 
 /// Creates a new file (0600) in `dir`, never through a link and never over

@@ -13,7 +13,9 @@ pub mod lint;
 pub mod merge;
 pub mod prom;
 pub mod run_dir;
+pub mod signing;
 pub mod transcript;
+pub mod verify;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

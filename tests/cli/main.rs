@@ -16,6 +16,7 @@ mod outcomes;
 mod package;
 mod plan;
 mod reports;
+mod signing;
 mod ssh_target;
 mod support;
 mod vm;

@@ -244,8 +244,14 @@ fn evidence_holds_what_ran_and_a_manifest_that_checks_it() {
         String::from_utf8_lossy(&check.stdout)
             .matches(": OK")
             .count(),
-        3 * 5,
-        "three cases: a verdict and the probe's script, stdout, stderr and exit each"
+        1 + 3 * 5,
+        "the run's report, and three cases: a verdict and the probe's script, stdout, stderr and exit each"
+    );
+    let report: serde_json::Value = serde_json::from_str(&ws.read("evidence/report.json")).unwrap();
+    assert_eq!(
+        report,
+        ws.json(),
+        "the evidence holds the run's JSON report"
     );
 
     // Probe output may hold secrets: only the running user can read it.
@@ -272,7 +278,11 @@ fn evidence_holds_what_ran_and_a_manifest_that_checks_it() {
             }
         }
     }
-    assert_eq!(seen, 3 * 5 + 1, "every file and the manifest");
+    assert_eq!(
+        seen,
+        1 + 3 * 5 + 1,
+        "the report, every file and the manifest"
+    );
 
     // Evidence of two runs never mixes.
     let output = ws
