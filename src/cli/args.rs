@@ -241,6 +241,9 @@ pub(super) struct ReportFiles {
     /// Write Prometheus metrics here (node_exporter textfile format).
     #[arg(long, value_name = "FILE")]
     pub(super) prom: Option<PathBuf>,
+    /// Write a self-contained HTML report here.
+    #[arg(long, value_name = "FILE")]
+    pub(super) html: Option<PathBuf>,
 }
 
 /// Where a run's reports go, checked and opened before it starts.
@@ -261,6 +264,7 @@ impl ReportFiles {
             ("--junit", &self.junit),
             ("--json", &self.json),
             ("--prom", &self.prom),
+            ("--html", &self.html),
         ]
         .into_iter()
         .filter_map(|(flag, path)| Some((flag, path.as_ref()?)))

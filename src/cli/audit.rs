@@ -1,6 +1,7 @@
-//! What auditors run on a run's output: `comply keygen` (a minisign key
-//! pair for `--sign`) and `comply verify` (is an evidence directory
-//! exactly what the signed run wrote?).
+//! What auditors run on a run's output: `comply report` (the HTML page
+//! of a JSON report), `comply keygen` (a minisign key pair for `--sign`)
+//! and `comply verify` (is an evidence directory exactly what the signed
+//! run wrote?).
 
 use std::path::PathBuf;
 
@@ -10,6 +11,16 @@ use super::CliError;
 use crate::exit_code;
 use crate::report::signing;
 use crate::report::verify::{self, VerifyError};
+
+#[derive(Args, Debug)]
+pub(super) struct ReportArgs {
+    /// A JSON report (`--json`, or report.json of a run directory).
+    #[arg(value_name = "RUN.json")]
+    input: PathBuf,
+    /// The HTML file to write.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: PathBuf,
+}
 
 #[derive(Args, Debug)]
 pub(super) struct KeygenArgs {
@@ -27,6 +38,16 @@ pub(super) struct VerifyArgs {
     /// The minisign public key of the signer (PREFIX.pub).
     #[arg(long, value_name = "PUB")]
     key: PathBuf,
+}
+
+pub(super) fn report(args: ReportArgs) -> Result<i32, CliError> {
+    let document = crate::report::json::read(&args.input)?;
+    super::run::check_writable(&args.output)?;
+    super::run::write_report(
+        &args.output,
+        crate::report::html::render(&document).as_bytes(),
+    )?;
+    Ok(exit_code::OK)
 }
 
 pub(super) fn keygen(args: KeygenArgs) -> Result<i32, CliError> {

@@ -48,6 +48,8 @@ enum Command {
     Merge(MergeArgs),
     /// What changed between two JSON reports: regressions, improvements, new and removed cases.
     Diff(DiffArgs),
+    /// Write the self-contained HTML report of a JSON report.
+    Report(audit::ReportArgs),
     /// Make a minisign key pair for signing evidence (--sign).
     Keygen(audit::KeygenArgs),
     /// Check a signed evidence directory: signature, every hash, no file added or removed.
@@ -123,6 +125,7 @@ pub fn main() -> ExitCode {
         Command::Bundle(args) => suite::bundle(args),
         Command::Merge(args) => run::merge(args),
         Command::Diff(args) => run::diff(args),
+        Command::Report(args) => audit::report(args),
         Command::Keygen(args) => audit::keygen(args),
         Command::Verify(args) => audit::verify(args),
         Command::Completions(args) => manuals::completions(args),

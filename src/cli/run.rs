@@ -308,6 +308,9 @@ pub(super) fn write_documents(document: &Document, files: &ReportFiles) -> Resul
     if let Some(path) = &files.json {
         write_report(path, &report::json::render(document))?;
     }
+    if let Some(path) = &files.html {
+        write_report(path, report::html::render(document).as_bytes())?;
+    }
     if let Some(path) = &files.prom {
         report::write_atomically_with_mode(path, &report::prom::render(document), 0o644).map_err(
             |source| CliError::Write {

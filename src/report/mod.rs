@@ -7,6 +7,7 @@
 pub mod console;
 pub mod diff;
 pub mod evidence;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod lint;

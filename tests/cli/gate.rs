@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 
 use crate::containers::{fixtures, gate_containers, serial};
-use crate::support::{Junit, Workspace, validate_with_xsd};
+use crate::support::{Junit, Workspace, browser_dom, browser_screenshot, validate_with_xsd};
 use comply::gate::fixture::FixtureKind;
 
 fn corpus() -> String {
@@ -184,6 +184,42 @@ fn the_embedded_suite_is_green_on_both_fixtures() {
         checked >= 40,
         "only {checked} runbook × fixture pairs checked"
     );
+
+    // The HTML page of the gate groups runbook → fixture → scenario.
+    ws.comply()
+        .args(["report", "gate.json", "-o", "gate.html"])
+        .assert()
+        .code(0);
+    let dom = browser_dom(&ws.join("gate.html"));
+    let start = dom
+        .find("<h3>LIN-SSH-001: ")
+        .expect("a section per runbook");
+    let end = start
+        + 4
+        + dom[start + 4..]
+            .find("<h3>")
+            .unwrap_or(dom.len() - start - 4);
+    let section = &dom[start..end];
+    let debian = section
+        .find("<h4>on debian12-systemd</h4>")
+        .expect("its debian fixture");
+    let nixos = section
+        .find("<h4>on nixos-like</h4>")
+        .expect("its NixOS fixture");
+    assert!(debian < nixos);
+    let scenarios = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["cases"].as_array().unwrap())
+        .filter(|case| case["runbook"] == "LIN-SSH-001")
+        .count();
+    assert_eq!(
+        section.matches("<article class=\"case pass\">").count(),
+        scenarios,
+        "one passing article per scenario of LIN-SSH-001"
+    );
+    browser_screenshot(&ws.join("gate.html"), "html-report-gate");
 }
 
 #[test]

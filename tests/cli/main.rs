@@ -10,6 +10,7 @@ mod fleet;
 mod fuzz_corpus;
 mod gate;
 mod hostile;
+mod html;
 mod input_errors;
 mod lint;
 mod outcomes;

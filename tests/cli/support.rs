@@ -347,3 +347,57 @@ pub fn is_root() -> bool {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
+
+/// Runs headless Chromium (Debian's `chromium`, installed by ci/install)
+/// on a file with `args`, each call with its own profile so tests can run
+/// side by side; its standard output.
+fn chromium(page: &Path, args: &[String]) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            // Root (CI) cannot use Chromium's sandbox.
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium is installed (ci/install)");
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The DOM a real browser builds from an HTML file, after its scripts ran.
+pub fn browser_dom(page: &Path) -> String {
+    chromium(page, &["--dump-dom".to_owned()])
+}
+
+/// A screenshot of `page`, kept after the tests in
+/// `target/tmp/artefacts/NAME.png` for a person to look at.
+pub fn browser_screenshot(page: &Path, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("artefacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let shot = dir.join(format!("{name}.png"));
+    let _ = std::fs::remove_file(&shot);
+    chromium(
+        page,
+        &[
+            "--window-size=1280,2400".to_owned(),
+            format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let png = std::fs::read(&shot).expect("chromium wrote the screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
+        "a real picture"
+    );
+    shot
+}

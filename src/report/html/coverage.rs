@@ -1,0 +1,76 @@
+//! The coverage matrix: every 45 CFR 164 Subpart C citation (technical
+//! safeguards first), whether it is required or addressable, and how the
+//! cases that check it ended. A citation no case checks says so rather
+//! than disappearing: an auditor must see what comply did not test.
+
+use maud::{Markup, html};
+
+use super::super::json::{Case, Document};
+use super::badge;
+use crate::coverage::{MANUAL, citations_in_order};
+use crate::outcome::Status;
+
+pub fn matrix(document: &Document) -> Markup {
+    let citations = citations_in_order();
+    let checked = citations
+        .iter()
+        .filter(|citation| document.cases().any(|case| cites(case, citation.id)))
+        .count();
+    html! {
+        p { (checked) " of " (citations.len()) " citations are checked by a case in this run; the rest are " (MANUAL) "." }
+        table {
+            thead {
+                tr {
+                    th { "Citation" } th { "Title" } th { "Requirement" } th { "Runbooks" }
+                    th { "Pass" } th { "Fail" } th { "Error" } th { "Skipped" } th { "Result" }
+                }
+            }
+            tbody {
+                @for citation in &citations {
+                    @let cases: Vec<&Case> = document.cases().filter(|case| cites(case, citation.id)).collect();
+                    @let count = |status| cases.iter().filter(|case| case.status == status).count();
+                    @let runbooks = runbooks_of(&cases);
+                    tr class=[cases.is_empty().then_some("manual")] {
+                        td.mono { (citation.id) }
+                        td { (citation.title) }
+                        td { @if citation.standard { "standard (required)" } @else { (citation.requirement.to_string()) } }
+                        td.mono { (runbooks.join(", ")) }
+                        td.n { (count(Status::Pass)) }
+                        td.n { (count(Status::Failure)) }
+                        td.n { (count(Status::Error)) }
+                        td.n { (count(Status::Skipped)) }
+                        td { (result(&cases)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The runbooks of some cases, each once, sorted.
+fn runbooks_of<'a>(cases: &[&'a Case]) -> Vec<&'a str> {
+    let mut runbooks: Vec<&str> = cases.iter().map(|case| case.runbook.as_str()).collect();
+    runbooks.sort_unstable();
+    runbooks.dedup();
+    runbooks
+}
+
+fn cites(case: &Case, citation: &str) -> bool {
+    case.hipaa.iter().any(|id| id == citation)
+}
+
+/// The worst status among the cases, in words.
+fn result(cases: &[&Case]) -> Markup {
+    let worst = |status| cases.iter().any(|case| case.status == status);
+    if cases.is_empty() {
+        html! { span class="badge manual" { "– not tested" } }
+    } else if worst(Status::Failure) {
+        badge(Status::Failure, "failing")
+    } else if worst(Status::Error) {
+        badge(Status::Error, "errors")
+    } else if worst(Status::Pass) {
+        badge(Status::Pass, "passing")
+    } else {
+        badge(Status::Skipped, "skipped")
+    }
+}
