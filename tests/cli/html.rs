@@ -60,9 +60,14 @@ fn the_html_report_renders_in_a_browser_and_hostile_output_stays_text() {
         assert!(dom.contains(expected), "missing {expected:?}");
     }
     // The coverage row of 164.312(b): its two runbooks, one failing.
-    let row_start = dom.find("<td class=\"mono\">164.312(b)</td>").unwrap();
+    let row_start = dom.find("<td class=\"mono cite\">164.312(b)</td>").unwrap();
     let row = &dom[row_start..row_start + dom[row_start..].find("</tr>").unwrap()];
-    assert!(row.contains("LIN-HOSTILE-001, LIN-NA-001"), "{row}");
+    assert!(
+        row.contains(
+            r#"<span class="id">LIN-HOSTILE-001</span>, <span class="id">LIN-NA-001</span>"#
+        ),
+        "{row}"
+    );
     assert!(row.contains("✗ failing"), "{row}");
     // Transcripts are collapsed until asked for (or printed).
     assert!(dom.matches("<details>").count() >= 2);

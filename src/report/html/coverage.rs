@@ -31,10 +31,15 @@ pub fn matrix(document: &Document) -> Markup {
                     @let count = |status| cases.iter().filter(|case| case.status == status).count();
                     @let runbooks = runbooks_of(&cases);
                     tr class=[cases.is_empty().then_some("manual")] {
-                        td.mono { (citation.id) }
+                        td.mono.cite { (citation.id) }
                         td { (citation.title) }
                         td { @if citation.standard { "standard (required)" } @else { (citation.requirement.to_string()) } }
-                        td.mono { (runbooks.join(", ")) }
+                        td.mono {
+                            @for (index, runbook) in runbooks.iter().enumerate() {
+                                @if index > 0 { ", " }
+                                span.id { (runbook) }
+                            }
+                        }
                         td.n { (count(Status::Pass)) }
                         td.n { (count(Status::Failure)) }
                         td.n { (count(Status::Error)) }

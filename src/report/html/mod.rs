@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use super::console::plural;
 use super::json::{Case, Document};
 use super::transcript;
 use crate::outcome::{Mode, Status};
@@ -205,7 +206,7 @@ fn case_article(case: &Case, heading: &str, title: Option<&str>) -> Markup {
             @for note in &case.notes { p.meta { (note) } }
             @if !case.steps.is_empty() {
                 details {
-                    summary { "Transcript (" (case.steps.len()) " steps)" }
+                    summary { "Transcript (" (plural(case.steps.len(), "step", "steps")) ")" }
                     pre { (transcript::render(case)) }
                 }
             }
