@@ -210,6 +210,19 @@ pub fn check(key: &PublicKey, signature: &str, data: &[u8]) -> Result<String, Si
         .map_err(|error| SignatureProblem::Unusable(error.to_string()))
 }
 
+/// The start time a comply signature's trusted comment names (`started
+/// …`), unauthenticated: only for saying which run a signature that did
+/// not verify belongs to.
+pub fn signed_start(signature: &str) -> Option<String> {
+    let comment = SignatureBox::from_string(signature)
+        .ok()?
+        .trusted_comment()
+        .ok()?;
+    let mut words = comment.split(' ');
+    words.find(|word| *word == "started")?;
+    words.next().map(str::to_owned)
+}
+
 /// A new unencrypted key pair, as minisign writes them.
 pub fn generate() -> Result<(String, String), String> {
     let pair = KeyPair::generate_unencrypted_keypair().map_err(|error| error.to_string())?;

@@ -73,7 +73,10 @@ pub fn verify(dir: &Path, key: &PublicKey) -> Result<Verified, VerifyError> {
     let trusted_comment =
         signing::check(key, &signature, &manifest).map_err(|problem| match problem {
             SignatureProblem::Unusable(why) => VerifyError::Unusable(why),
-            SignatureProblem::Mismatch(why) => VerifyError::Signature(why),
+            SignatureProblem::Mismatch(why) => match another_run(dir, &signature) {
+                Some(unusable) => unusable,
+                None => VerifyError::Signature(why),
+            },
         })?;
     let listed = parse_manifest(&manifest)?;
     let mut present = BTreeMap::new();
@@ -97,6 +100,25 @@ pub fn verify(dir: &Path, key: &PublicKey) -> Result<Verified, VerifyError> {
         files: listed.len(),
         key_id: signing::key_id(key.keynum()),
         trusted_comment,
+    })
+}
+
+/// A signature that does not match its manifest was either made for these
+/// bytes before they changed (a verdict: 1) or copied from another run's
+/// evidence (bad input: 2). The run it claims — the start time in its
+/// trusted comment — tells them apart when it differs from this
+/// directory's report. Either way nothing is verified.
+fn another_run(dir: &Path, signature: &str) -> Option<VerifyError> {
+    let signed = signing::signed_start(signature)?;
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(super::evidence::REPORT_FILE)).ok()?)
+            .ok()?;
+    let own = report.get("started_at")?.as_str()?;
+    (signed != own).then(|| {
+        VerifyError::Unusable(format!(
+            "{SIGNATURE_FILE} is the signature of another run's manifest (a run started {signed}; \
+             this directory's report.json says {own}): expected the signature written with this evidence"
+        ))
     })
 }
 

@@ -128,6 +128,27 @@ fn a_changed_manifest_no_longer_matches_its_signature() {
 }
 
 #[test]
+fn a_signature_of_another_run_is_bad_input() {
+    let ws = Workspace::new();
+    signed_run(&ws);
+    std::fs::rename(ws.join("evidence"), ws.join("first")).unwrap();
+    ws.run()
+        .args(["--evidence", "evidence", "--sign", "auditor.key"])
+        .assert()
+        .code(1);
+    std::fs::copy(
+        ws.join("first/MANIFEST.sha256.minisig"),
+        ws.join("evidence/MANIFEST.sha256.minisig"),
+    )
+    .unwrap();
+    verify(&ws, "auditor.pub")
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is the signature of another run's manifest",
+        ));
+}
+
+#[test]
 fn a_key_made_by_minisign_signs_and_keys_of_the_wrong_kind_are_refused() {
     let ws = Workspace::new();
     ws.runbook("LIN-A-001").create();
