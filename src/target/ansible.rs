@@ -5,7 +5,7 @@
 //! and `ansible_connection` honoured, and `--limit` patterns as Ansible
 //! spells them (`web:db`, `web,&prod`, `all:!web3`, `web*`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
@@ -72,69 +72,66 @@ impl Inventory {
     }
 
     /// The hosts of a group and its children, in Ansible's order, once each.
-    fn hosts_of(&self, group: &str, into: &mut Vec<String>, seen: &mut Vec<String>) {
-        if seen.iter().any(|g| g == group) {
+    fn hosts_of(&self, group: &str, into: &mut Hosts, seen: &mut HashSet<String>) {
+        if !seen.insert(group.to_owned()) {
             return;
         }
-        seen.push(group.to_owned());
         let Some(found) = self.groups.get(group) else {
             return;
         };
         for host in &found.hosts {
-            if !into.contains(host) {
-                into.push(host.clone());
-            }
+            into.add(host);
         }
         for child in &found.children {
             self.hosts_of(child, into, seen);
         }
     }
 
-    fn group_hosts(&self, group: &str) -> Vec<String> {
-        let mut hosts = Vec::new();
-        self.hosts_of(group, &mut hosts, &mut Vec::new());
+    fn group_hosts(&self, group: &str) -> Hosts {
+        let mut hosts = Hosts::default();
+        self.hosts_of(group, &mut hosts, &mut HashSet::new());
         hosts
     }
 
     /// Every host: `all`'s, then any group's not reachable from `all`.
-    fn all_hosts(&self) -> Vec<String> {
-        let mut hosts = self.group_hosts("all");
+    fn all_hosts(&self) -> Hosts {
+        let mut hosts = Hosts::default();
+        let mut seen = HashSet::new();
+        // One walk: a group already walked (from `all` or an earlier
+        // group) adds nothing new.
+        self.hosts_of("all", &mut hosts, &mut seen);
         for group in self.groups.keys() {
-            for host in self.group_hosts(group) {
-                if !hosts.contains(&host) {
-                    hosts.push(host);
-                }
-            }
+            self.hosts_of(group, &mut hosts, &mut seen);
         }
         for host in self.meta.hostvars.keys() {
-            if !hosts.contains(host) {
-                hosts.push(host.clone());
-            }
+            hosts.add(host);
         }
         hosts
     }
 
     /// The hosts one pattern names: `all`, a group, a host, or a glob over
     /// group and host names.
-    fn matching(&self, pattern: &str, all: &[String]) -> Vec<String> {
+    fn matching(&self, pattern: &str, all: &Hosts) -> Hosts {
         if pattern == "all" || pattern == "*" {
-            return all.to_vec();
+            return all.clone();
         }
         if self.groups.contains_key(pattern) {
             return self.group_hosts(pattern);
         }
-        if all.iter().any(|host| host == pattern) {
-            return vec![pattern.to_owned()];
+        if all.contains(pattern) {
+            return Hosts::of([pattern]);
         }
         let Some(glob) = glob(pattern) else {
-            return Vec::new();
+            return Hosts::default();
         };
-        let mut hosts: Vec<String> = Vec::new();
+        let mut hosts = Hosts::default();
         for group in self.groups.keys().filter(|g| glob.is_match(g)) {
-            hosts.extend(self.group_hosts(group));
+            self.hosts_of(group, &mut hosts, &mut HashSet::new());
         }
-        hosts.extend(all.iter().filter(|h| glob.is_match(h)).cloned());
-        all.iter().filter(|h| hosts.contains(h)).cloned().collect()
+        for host in all.iter().filter(|h| glob.is_match(h)) {
+            hosts.add(host);
+        }
+        all.filtered(|h| hosts.contains(h))
     }
 
     /// `--limit`: plain patterns are a union, `&` ones intersect it, `!`
@@ -159,7 +156,7 @@ impl Inventory {
                 ));
             }
         }
-        let mut selected: Vec<String> = Vec::new();
+        let mut selected = Hosts::default();
         let mut any_plain = false;
         for pattern in patterns.iter().filter(|p| !p.starts_with(['&', '!'])) {
             any_plain = true;
@@ -169,26 +166,23 @@ impl Inventory {
                     "`--limit` pattern `{pattern}` matches no host of the inventory"
                 ));
             }
-            selected.extend(
-                hosts
-                    .into_iter()
-                    .filter(|h| !selected.contains(h))
-                    .collect::<Vec<_>>(),
-            );
+            for host in hosts.iter() {
+                selected.add(host);
+            }
         }
         if !any_plain {
             selected = all.clone();
         }
         for pattern in patterns.iter().filter_map(|p| p.strip_prefix('&')) {
             let keep = self.matching(pattern, &all);
-            selected.retain(|h| keep.contains(h));
+            selected = selected.filtered(|h| keep.contains(h));
         }
         for pattern in patterns.iter().filter_map(|p| p.strip_prefix('!')) {
             let drop = self.matching(pattern, &all);
-            selected.retain(|h| !drop.contains(h));
+            selected = selected.filtered(|h| !drop.contains(h));
         }
         // In inventory order, whatever the order of the patterns.
-        Ok(all.into_iter().filter(|h| selected.contains(h)).collect())
+        Ok(all.filtered(|h| selected.contains(h)).into_vec())
     }
 
     /// The `--target` spelling of a host, from its variables. A connection
@@ -267,7 +261,7 @@ pub fn targets(file: &str, text: &str, limit: Option<&str>) -> Result<Vec<String
         Some(limit) => inventory
             .limit(limit)
             .map_err(|why| InputError::new(file, why))?,
-        None => inventory.all_hosts(),
+        None => inventory.all_hosts().into_vec(),
     };
     hosts
         .iter()
@@ -313,6 +307,51 @@ pub fn list(path: &std::path::Path) -> Result<String, InputError> {
     }
     String::from_utf8(output.stdout)
         .map_err(|_| InputError::new(&file, "ansible-inventory printed something not UTF-8"))
+}
+
+/// Host names in first-seen order, each once. A fleet inventory can list
+/// ten thousand hosts: membership is a hash lookup, not a scan.
+#[derive(Debug, Clone, Default)]
+struct Hosts {
+    order: Vec<String>,
+    members: HashSet<String>,
+}
+
+impl Hosts {
+    fn of<'a>(names: impl IntoIterator<Item = &'a str>) -> Hosts {
+        let mut hosts = Hosts::default();
+        for name in names {
+            hosts.add(name);
+        }
+        hosts
+    }
+
+    fn add(&mut self, host: &str) {
+        if self.members.insert(host.to_owned()) {
+            self.order.push(host.to_owned());
+        }
+    }
+
+    fn contains(&self, host: &str) -> bool {
+        self.members.contains(host)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &String> {
+        self.order.iter()
+    }
+
+    /// The hosts `keep` accepts, in this order.
+    fn filtered(&self, keep: impl Fn(&str) -> bool) -> Hosts {
+        Hosts::of(self.order.iter().map(String::as_str).filter(|h| keep(h)))
+    }
+
+    fn into_vec(self) -> Vec<String> {
+        self.order
+    }
 }
 
 #[cfg(test)]
