@@ -9,11 +9,12 @@
 use std::fmt::Write as _;
 
 use crate::exit_code;
-use crate::lifecycle::{ProbeResult, classify_probe};
+use crate::lifecycle::run::{RunLifecycle, RunStep};
+use crate::lifecycle::{Healing, Next};
 use crate::lint::shell::analyze;
 use crate::lint::touches::{Touches, touches};
-use crate::model::{Script, Tier};
-use crate::outcome::Outcome;
+use crate::model::Script;
+use crate::outcome::{Mode, Status};
 use crate::results::{CaseResult, RunReport};
 
 /// What `--remediate` would do with one case.
@@ -65,7 +66,8 @@ pub fn plan(report: &RunReport, allow_l2: bool) -> Vec<PlannedCase<'_>> {
 }
 
 /// `None` for a case a remediating run would leave as the check run
-/// found it: compliant, not applicable, waived.
+/// found it: compliant, not applicable, waived. The decision is the run
+/// lifecycle's own, told the probe's exit as a remediating run would be.
 fn action(case: &CaseResult, allow_l2: bool) -> Option<Action> {
     let probe = case.steps.first().filter(|step| step.label == "probe");
     let exit = match probe.map(|step| &step.result) {
@@ -73,43 +75,38 @@ fn action(case: &CaseResult, allow_l2: bool) -> Option<Action> {
         // No probe ran: waived, not for this platform, or the target was
         // unusable (a target error says why).
         _ => {
-            return (case.verdict.outcome == Outcome::TargetError
-                || case.verdict.outcome == Outcome::Interrupted)
+            return (case.verdict.outcome.status(Mode::Check) == Status::Error)
                 .then(|| Action::Unknown(case.verdict.message()));
         }
     };
-    match classify_probe(exit) {
-        ProbeResult::Compliant | ProbeResult::NotApplicable => None,
-        ProbeResult::Error(..) | ProbeResult::Interrupted => {
-            Some(Action::Unknown(case.verdict.message()))
-        }
-        ProbeResult::NonCompliant => Some(match case.runbook.tier {
-            // The check run decided empty and no-op remediations already.
-            _ if matches!(
-                case.verdict.outcome,
-                Outcome::EmptyRunbook | Outcome::NoopRunbook
-            ) =>
-            {
-                Action::Withheld(case.verdict.message())
-            }
-            Tier::L3 => Action::Withheld("tier L3: never remediated automatically".to_owned()),
-            Tier::L2 if !allow_l2 => {
-                Action::Withheld("tier L2: runs only with --allow-tier L2".to_owned())
-            }
-            Tier::L1 | Tier::L2 => Action::Remediate,
-        }),
+    let mut lifecycle = RunLifecycle::new(
+        case.runbook.tier,
+        Healing::On { allow_l2 },
+        crate::lint::static_verdict(&case.runbook, &case.platform),
+    );
+    lifecycle.record(RunStep::Probe, exit);
+    match lifecycle.next() {
+        Next::Run(RunStep::Remediate) => Some(Action::Remediate),
+        Next::Run(step) => unreachable!("after the probe comes the remediation, not {step:?}"),
+        Next::Done(verdict) => match verdict.outcome.status(Mode::Remediate) {
+            Status::Pass | Status::Skipped => None,
+            Status::Error => Some(Action::Unknown(verdict.message())),
+            Status::Failure => Some(Action::Withheld(verdict.message())),
+        },
     }
 }
 
-/// The exit status of a plan whose check run found no error: 0 when
-/// nothing would change, 1 when a remediation would run. (A probe that
-/// could not tell is an error of the check run, which exits 3.)
-pub fn exit_code(plan: &[PlannedCase<'_>]) -> i32 {
-    if plan
-        .iter()
-        .any(|planned| planned.action == Action::Remediate)
-    {
+/// The exit status of a plan: 130 when interrupted, 1 when a remediation
+/// would run, 3 when a probe could not tell (an unknown is never "nothing
+/// would change"), else 0.
+pub fn exit_code(plan: &[PlannedCase<'_>], interrupted: bool) -> i32 {
+    let any = |wanted: fn(&Action) -> bool| plan.iter().any(|planned| wanted(&planned.action));
+    if interrupted {
+        exit_code::INTERRUPTED
+    } else if any(|action| *action == Action::Remediate) {
         exit_code::FAILURES
+    } else if any(|action| matches!(action, Action::Unknown(_))) {
+        exit_code::ERRORS
     } else {
         exit_code::OK
     }
@@ -147,24 +144,29 @@ pub fn render(plan: &[PlannedCase<'_>]) -> String {
             "  script  remediate[{variant}] sha256:{}",
             script.sha256()
         );
-        let list = |items: Vec<String>| {
+        let touches = &planned.touches;
+        // "none" only when every command was read: otherwise the lists are
+        // what the script's words show, and the lines below say what not.
+        let empty = if touches.complete() {
+            "none"
+        } else {
+            "none it can name"
+        };
+        let list = |items: &std::collections::BTreeSet<String>| {
             if items.is_empty() {
-                "none found".to_owned()
+                empty.to_owned()
             } else {
-                items.join(" ")
+                items.iter().cloned().collect::<Vec<_>>().join(" ")
             }
         };
-        let touches = &planned.touches;
-        let _ = writeln!(
-            out,
-            "  files   {}",
-            list(touches.files.iter().cloned().collect())
-        );
-        let _ = writeln!(
-            out,
-            "  units   {}",
-            list(touches.units.iter().cloned().collect())
-        );
+        let _ = writeln!(out, "  files   {}", list(&touches.files));
+        let _ = writeln!(out, "  units   {}", list(&touches.units));
+        if let Some(line) = touches.unparsed {
+            let _ = writeln!(
+                out,
+                "  unknown the script does not parse (line {line}): what it changes cannot be read"
+            );
+        }
         if !touches.unknown.is_empty() {
             let lines: Vec<String> = touches.unknown.iter().map(usize::to_string).collect();
             let _ = writeln!(
@@ -172,6 +174,14 @@ pub fn render(plan: &[PlannedCase<'_>]) -> String {
                 "  unknown computed at run time on line {}",
                 lines.join(", ")
             );
+        }
+        if !touches.not_analysed.is_empty() {
+            let runs: Vec<String> = touches
+                .not_analysed
+                .iter()
+                .map(|(what, line)| format!("{what} (line {line})"))
+                .collect();
+            let _ = writeln!(out, "  also    {}: changes not itemised", runs.join(", "));
         }
         for line in script.text().lines() {
             let _ = writeln!(out, "  | {line}");

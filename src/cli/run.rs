@@ -126,18 +126,19 @@ pub(super) fn run_command(args: RunArgs) -> Result<i32, CliError> {
     let report = runner::run_suite(&suite, &targets, &options, &cancel, |event| {
         console.event(event)
     });
-    let code = finish(&report, &suite, destinations, baseline)?;
     if !args.plan {
-        return Ok(code);
+        return Ok(finish(&report, &suite, destinations, baseline));
     }
+    let (_, written) = write_outputs(&report, &suite, destinations);
     let plan = crate::plan::plan(&report, args.allow_tier.is_some());
     crate::outln!("{}", crate::plan::render(&plan).trim_end_matches('\n'));
-    // A failing probe (1) is the plan's to judge; errors (3: a probe that
-    // could not tell), interruptions and unwritten reports keep their code.
-    Ok(match code {
-        exit_code::OK | exit_code::FAILURES => crate::plan::exit_code(&plan),
-        other => other,
-    })
+    // The plan's status replaces the check run's (whose failing probes
+    // are what the plan is about); a report that was not written still
+    // counts, so a plan never says 0 over a lost report.
+    Ok(exit_code::worst(
+        crate::plan::exit_code(&plan, report.interrupted),
+        written,
+    ))
 }
 
 /// After a run or gate: reaps what steps left, writes the reports (from
@@ -149,13 +150,26 @@ fn finish(
     suite: &crate::model::Suite,
     destinations: Destinations,
     baseline: Option<Baseline>,
-) -> Result<i32, CliError> {
-    target::descendants::reap_exited();
-    let document = Document::of(report, &RunMeta::of(suite));
-    let mut code = match &baseline {
+) -> i32 {
+    let (document, written) = write_outputs(report, suite, destinations);
+    let code = match &baseline {
         Some(baseline) => against_baseline(&document, baseline),
         None => document.exit_code(),
     };
+    exit_code::worst(code, written)
+}
+
+/// Writes every report and the evidence of a finished run, printing what
+/// could not be written; the document, and 0 or the exit status of the
+/// worst write error.
+fn write_outputs(
+    report: &RunReport,
+    suite: &crate::model::Suite,
+    destinations: Destinations,
+) -> (Document, i32) {
+    target::descendants::reap_exited();
+    let document = Document::of(report, &RunMeta::of(suite));
+    let mut code = exit_code::OK;
     let mut written = true;
     let mut failed = |error: CliError| {
         super::print_error(&error);
@@ -178,7 +192,7 @@ fn finish(
     {
         rotate(run_dir, keep);
     }
-    Ok(code)
+    (document, code)
 }
 
 /// Compares a run with its baseline and says what changed; with
@@ -292,7 +306,7 @@ pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
         crate::gate::run_fixtures(&suite, &fixtures, &engine, &options, &cancel, |event| {
             console.event(event)
         });
-    finish(&report, &suite, destinations, baseline)
+    Ok(finish(&report, &suite, destinations, baseline))
 }
 
 /// Writes the report files of a finished (or merged) run.

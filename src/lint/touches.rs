@@ -9,7 +9,7 @@
 //! guessed, and a program comply does not know is not assumed to change
 //! nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::shell::{Analysis, RedirectKind, Word};
 use super::systemd::{unit_name, verb_and_units};
@@ -17,21 +17,112 @@ use super::systemd::{unit_name, verb_and_units};
 /// Redirection targets that are not files on the host.
 pub(super) const NOT_FILES: [&str; 4] = ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"];
 
-/// `systemctl` verbs that change a unit's state or configuration.
-const CHANGING_VERBS: [&str; 13] = [
-    "start",
-    "stop",
-    "restart",
-    "try-restart",
-    "reload",
-    "reload-or-restart",
-    "enable",
-    "disable",
-    "reenable",
-    "mask",
-    "unmask",
-    "kill",
-    "edit",
+/// `systemctl` verbs that only look; every other verb is taken to change
+/// something.
+const LOOKING_VERBS: [&str; 16] = [
+    "status",
+    "show",
+    "cat",
+    "is-active",
+    "is-enabled",
+    "is-failed",
+    "is-system-running",
+    "list-units",
+    "list-unit-files",
+    "list-timers",
+    "list-sockets",
+    "list-dependencies",
+    "list-jobs",
+    "get-default",
+    "show-environment",
+    "help",
+];
+
+/// Programs and builtins that change nothing on the host comply would
+/// need to name (`mktemp` only makes a temporary file). Anything else that
+/// is not modelled below is reported as not analysed, never assumed
+/// harmless.
+const LOOKING_PROGRAMS: [&str; 80] = [
+    "echo",
+    "printf",
+    "true",
+    "false",
+    ":",
+    "test",
+    "[",
+    "[[",
+    "cat",
+    "head",
+    "tail",
+    "grep",
+    "egrep",
+    "fgrep",
+    "cut",
+    "tr",
+    "sort",
+    "uniq",
+    "wc",
+    "stat",
+    "ls",
+    "id",
+    "getent",
+    "type",
+    "which",
+    "readlink",
+    "realpath",
+    "basename",
+    "dirname",
+    "date",
+    "sleep",
+    "logger",
+    "exit",
+    "return",
+    "local",
+    "set",
+    "shift",
+    "read",
+    "cd",
+    "pwd",
+    "umask",
+    "trap",
+    "wait",
+    "export",
+    "unset",
+    "readonly",
+    "declare",
+    "typeset",
+    "let",
+    "getopts",
+    "break",
+    "continue",
+    "shopt",
+    "cmp",
+    "diff",
+    "sha256sum",
+    "md5sum",
+    "dpkg-query",
+    "pgrep",
+    "pidof",
+    "ps",
+    "uname",
+    "findmnt",
+    "lsblk",
+    "blkid",
+    "df",
+    "du",
+    "nproc",
+    "getconf",
+    "seq",
+    "expr",
+    "base64",
+    "od",
+    "mktemp",
+    "systemd-analyze",
+    "systemd-detect-virt",
+    "journalctl",
+    "ss",
+    "zcat",
+    "zgrep",
 ];
 
 /// What a script changes, statically.
@@ -42,13 +133,29 @@ pub struct Touches {
     pub files: BTreeSet<String>,
     /// systemd units whose state changes.
     pub units: BTreeSet<String>,
-    /// Lines where a file or unit is computed at run time.
+    /// Lines where a file, unit or program is computed at run time.
     pub unknown: BTreeSet<usize>,
+    /// Programs comply does not model, with the first line each runs on:
+    /// what they change is not in `files` or `units`.
+    pub not_analysed: BTreeMap<String, usize>,
+    /// The line of the first syntax error: nothing can be said.
+    pub unparsed: Option<usize>,
+}
+
+impl Touches {
+    /// Whether `files` and `units` are all the script changes, as far as
+    /// its words can show.
+    pub fn complete(&self) -> bool {
+        self.unknown.is_empty() && self.not_analysed.is_empty() && self.unparsed.is_none()
+    }
 }
 
 /// The files and units `script` changes.
 pub fn touches(script: &Analysis) -> Touches {
-    let mut touches = Touches::default();
+    let mut touches = Touches {
+        unparsed: script.syntax_error,
+        ..Touches::default()
+    };
     for command in &script.commands {
         for redirect in &command.redirects {
             if redirect.kind == RedirectKind::Other {
@@ -64,10 +171,24 @@ pub fn touches(script: &Analysis) -> Touches {
                 }
             }
         }
+        if command.test || command.argv.is_empty() {
+            continue;
+        }
         let Some((program, args)) = command.program() else {
+            // `"$tool" …`: which program runs is not in the words.
+            touches.unknown.insert(command.line);
             continue;
         };
-        let (files, units) = changed_by(program, args);
+        if script.functions.contains(program) || LOOKING_PROGRAMS.contains(&program) {
+            continue;
+        }
+        let (files, units) = match changed_by(program, args) {
+            Ok(changed) => changed,
+            Err(what) => {
+                touches.not_analysed.entry(what).or_insert(command.line);
+                continue;
+            }
+        };
         let mut computed = false;
         for file in files {
             match file {
@@ -94,27 +215,41 @@ pub fn touches(script: &Analysis) -> Touches {
 
 type Changed = (Vec<Option<String>>, Vec<Option<String>>);
 
-/// The files and units one command changes; `None` for one computed at
-/// run time.
-fn changed_by(program: &str, args: &[Word]) -> Changed {
+/// The files and units one command changes (`None` for one computed at
+/// run time), or what it runs whose changes comply cannot itemise (a
+/// program it does not model, `systemctl daemon-reload`).
+fn changed_by(program: &str, args: &[Word]) -> Result<Changed, String> {
     let owned = |list: Vec<Option<&str>>| -> Vec<Option<String>> {
         list.into_iter().map(|w| w.map(str::to_owned)).collect()
     };
+    let files = |list| Ok((owned(list), Vec::new()));
     match program {
         "systemctl" => match verb_and_units(args) {
-            Some((verb, units)) if CHANGING_VERBS.contains(&verb) => (Vec::new(), owned(units)),
-            _ => (Vec::new(), Vec::new()),
+            Some((verb, _)) if LOOKING_VERBS.contains(&verb) => Ok((Vec::new(), Vec::new())),
+            // `daemon-reload`, `reboot`, `isolate X`: not a unit's state.
+            Some((verb, units)) if units.is_empty() || verb == "isolate" => {
+                Err(format!("systemctl {verb}"))
+            }
+            Some((_, units)) => Ok((Vec::new(), owned(units))),
+            // A computed verb may change anything.
+            None => Ok((Vec::new(), vec![None])),
         },
         // `service NAME VERB`: SysV-style, also a unit on systemd hosts.
-        "service" => match operands(args).as_slice() {
-            [name, Some(verb), ..] if *verb != "status" => (Vec::new(), owned(vec![*name])),
-            _ => (Vec::new(), Vec::new()),
-        },
-        // The first operand is the mode or owner, the rest are files.
-        "chmod" | "chown" | "chgrp" | "setfacl" => (
-            owned(operands(args).into_iter().skip(1).collect()),
-            Vec::new(),
-        ),
+        "service" => Ok(match operands(args).as_slice() {
+            [_, Some("status"), ..] => (Vec::new(), Vec::new()),
+            [name, ..] => (Vec::new(), owned(vec![*name])),
+            [] => (Vec::new(), Vec::new()),
+        }),
+        // The first operand is the mode or owner, the rest are files —
+        // unless `--reference=FILE` gave the mode.
+        "chmod" | "chown" | "chgrp" => {
+            let by_reference = args
+                .iter()
+                .any(|a| a.as_deref().is_some_and(|w| w.starts_with("--reference")));
+            let skip = usize::from(!by_reference);
+            files(operands(args).into_iter().skip(skip).collect())
+        }
+        "setfacl" => files(operands_after_values(args, &["-m", "-x", "-M", "-X"])),
         "rm" | "rmdir" | "touch" | "mkdir" | "truncate" | "shred" | "unlink" => {
             // Options whose value is the next word, per program.
             let with_value: &[&str] = match program {
@@ -124,18 +259,11 @@ fn changed_by(program: &str, args: &[Word]) -> Changed {
                 "shred" => &["-n", "-s"],
                 _ => &[],
             };
-            (owned(operands_after_values(args, with_value)), Vec::new())
+            files(operands_after_values(args, with_value))
         }
-        "sysctl" => (sysctl_files(args), Vec::new()),
-        _ => {
-            let files = written_paths(program, args);
-            let computed = program == "tee" && operands(args).iter().any(Option::is_none);
-            let mut files: Vec<Option<String>> = files.into_iter().map(Some).collect();
-            if computed {
-                files.push(None);
-            }
-            (files, Vec::new())
-        }
+        "sysctl" => Ok((sysctl_files(args), Vec::new())),
+        "sed" | "tee" | "cp" | "mv" | "install" | "ln" => files(written_words(program, args)),
+        _ => Err(program.to_owned()),
     }
 }
 
@@ -200,21 +328,34 @@ fn target_directory(args: &[Word]) -> Option<&str> {
 
 /// The files a command writes, as far as its arguments show.
 pub(super) fn written_paths(program: &str, args: &[Word]) -> Vec<String> {
-    let known = |list: Vec<Option<&str>>| list.into_iter().flatten().map(str::to_owned).collect();
+    written_words(program, args)
+        .into_iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The words that name the files a command writes; `None` for one
+/// computed at run time.
+fn written_words<'a>(program: &str, args: &'a [Word]) -> Vec<Option<&'a str>> {
     match program {
         "sed" => sed_in_place_files(args),
-        "tee" => known(operands(args)),
+        "tee" => operands(args),
         "cp" | "mv" | "install" | "ln" => {
             if let Some(dir) = target_directory(args) {
-                return vec![dir.to_owned()];
+                return vec![Some(dir)];
             }
-            let operands = operands(args);
+            let operands = if program == "install" {
+                operands_after_values(args, &["-m", "-o", "-g", "-S"])
+            } else {
+                operands(args)
+            };
             let creates_dirs =
                 program == "install" && args.iter().any(|a| a.as_deref() == Some("-d"));
             if creates_dirs {
-                known(operands)
+                operands
             } else if operands.len() >= 2 {
-                known(vec![*operands.last().expect("two or more")])
+                vec![*operands.last().expect("two or more")]
             } else {
                 Vec::new()
             }
@@ -225,7 +366,7 @@ pub(super) fn written_paths(program: &str, args: &[Word]) -> Vec<String> {
 
 /// The files `sed -i` edits: its operands after the script, unless the
 /// script came from `-e`/`-f`.
-fn sed_in_place_files(args: &[Word]) -> Vec<String> {
+fn sed_in_place_files(args: &[Word]) -> Vec<Option<&str>> {
     let mut in_place = false;
     let mut script_given = false;
     let mut files = Vec::new();
@@ -274,12 +415,7 @@ fn sed_in_place_files(args: &[Word]) -> Vec<String> {
         return Vec::new();
     }
     let skip = usize::from(!script_given);
-    files
-        .into_iter()
-        .skip(skip)
-        .flatten()
-        .map(str::to_owned)
-        .collect()
+    files.into_iter().skip(skip).collect()
 }
 
 #[cfg(test)]
@@ -336,9 +472,64 @@ mod tests {
     }
 
     #[test]
+    fn programs_it_does_not_model_are_named_never_assumed_harmless() {
+        let found = of("apt-get install -y aide\nuseradd -r svc\napt-get clean\n\
+             sh -c 'rm -rf /x'\necho done\nsystemctl reboot\n");
+        let not_analysed: Vec<(&str, usize)> = found
+            .not_analysed
+            .iter()
+            .map(|(program, line)| (program.as_str(), *line))
+            .collect();
+        assert_eq!(
+            not_analysed,
+            [
+                ("apt-get", 1),
+                ("sh", 4),
+                ("systemctl reboot", 6),
+                ("useradd", 2)
+            ]
+        );
+        assert!(!found.complete());
+        // A verb that is not known to only look changes the host.
+        assert_eq!(
+            of("systemctl mask --now ctrl-alt-del.target\n").units.len(),
+            1
+        );
+        assert_eq!(
+            of("systemctl is-enabled sshd\ngrep x /etc/y\n"),
+            Touches::default()
+        );
+    }
+
+    #[test]
+    fn options_values_are_not_files() {
+        let found = of(
+            "install -d -m 0700 -o root /var/lib/x\nchmod --reference=/etc/a /etc/b\n\
+             setfacl -b /var/log/syslog\n",
+        );
+        let files: Vec<&str> = found.files.iter().map(String::as_str).collect();
+        assert_eq!(files, ["/etc/b", "/var/lib/x", "/var/log/syslog"]);
+    }
+
+    #[test]
+    fn a_script_that_does_not_parse_says_nothing_is_known() {
+        let found = of("if then fi (\n");
+        assert!(found.unparsed.is_some());
+        assert!(!found.complete());
+    }
+
+    #[test]
     fn what_is_computed_at_run_time_is_unknown_by_line() {
-        let found = of("dir=$(mktemp -d)\necho x > \"$dir/x\"\nsystemctl restart \"$1\"\n");
+        let found = of(
+            "dir=$(mktemp -d)\necho x > \"$dir/x\"\nsystemctl restart \"$1\"\n\
+             for f in $(ls /etc/x); do sed -i s/a/b/ \"$f\"; done\n\"$tool\" --fix\n\
+             service ssh \"$verb\"\n",
+        );
         assert!(found.files.is_empty());
-        assert_eq!(found.unknown.into_iter().collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(
+            found.unknown.iter().copied().collect::<Vec<_>>(),
+            [2, 3, 4, 5]
+        );
+        assert_eq!(found.units.iter().collect::<Vec<_>>(), ["ssh.service"]);
     }
 }

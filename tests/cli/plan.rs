@@ -47,7 +47,7 @@ fn a_plan_probes_shows_the_exact_remediation_and_runs_none() {
         format!("files   {}", marker.display()),
         "units   auditd.service".to_owned(),
         format!("  | touch {}", marker.display()),
-        "WOULD NOT RUN LIN-TIER-002 on local (tier L2, 164.312(b)): tier L2: runs only with --allow-tier L2".to_owned(),
+        "WOULD NOT RUN LIN-TIER-002 on local (tier L2, 164.312(b)): escalated: the probe failed and L2 remediations run only with --allow-tier L2".to_owned(),
         "plan: 1 would remediate, 1 would not run, 0 cannot tell; nothing was changed".to_owned(),
     ] {
         assert!(stdout.contains(&expected), "missing {expected:?} in:\n{stdout}");
@@ -74,7 +74,7 @@ fn a_plan_where_nothing_would_change_exits_0() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "WOULD NOT RUN LIN-PERSON-001 on local (tier L3, 164.312(b)): tier L3: never remediated automatically",
+            "WOULD NOT RUN LIN-PERSON-001 on local (tier L3, 164.312(b)): escalated: the probe failed and L3 runbooks are never remediated automatically",
         ))
         .stdout(predicate::str::contains(
             "plan: 0 would remediate, 1 would not run, 0 cannot tell",
@@ -93,6 +93,47 @@ fn a_probe_that_cannot_tell_is_an_error_of_the_plan() {
         .stdout(predicate::str::contains(
             "0 would remediate, 0 would not run, 1 cannot tell",
         ));
+}
+
+/// An escalation (a failure in the check run) beside a probe error: the
+/// check run's status is 1, but the plan cannot say nothing would change.
+#[test]
+fn an_unknown_beside_an_escalation_is_still_an_error() {
+    let ws = Workspace::new();
+    ws.runbook("LIN-PERSON-001")
+        .tier("L3")
+        .probe("exit 1\n")
+        .create();
+    ws.runbook("LIN-BROKEN-001").probe("exit 3\n").create();
+    ws.run()
+        .args(["--remediate", "--plan"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "0 would remediate, 1 would not run, 1 cannot tell",
+        ));
+}
+
+/// A plan whose reports cannot be written does not exit 0.
+#[test]
+fn a_plan_whose_report_is_lost_is_not_green() {
+    let ws = Workspace::new();
+    std::fs::create_dir(ws.join("out")).unwrap();
+    // The report's directory is there when comply checks it, and gone
+    // when the run is over.
+    ws.runbook("LIN-OK-001")
+        .probe(&format!("rm -r {}\nexit 0\n", ws.join("out").display()))
+        .create();
+    ws.runbook("LIN-PERSON-001")
+        .tier("L3")
+        .probe("exit 1\n")
+        .create();
+    ws.comply()
+        .args(["run", "--runbooks", "runbooks", "--json", "out/report.json"])
+        .args(["--remediate", "--plan"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("out/report.json"));
 }
 
 #[test]
