@@ -372,6 +372,30 @@ impl Document {
                 }
             }
         }
+        // Totals are what the exit status and the HTML verdict read: a
+        // hand-edited `failures: 0` must not make failing cases green.
+        let totals_of = |cases: &[Case]| Totals::of_statuses(cases.iter().map(|case| case.status));
+        for (t, target) in self.targets.iter().enumerate() {
+            if target.totals != totals_of(&target.cases) {
+                return Err(InputError::new(
+                    file,
+                    format!(
+                        "the totals of `{}` do not count its cases ({:?} counted)",
+                        target.target,
+                        totals_of(&target.cases)
+                    ),
+                )
+                .field(format!("targets[{t}].totals")));
+            }
+        }
+        let counted = Totals::of_statuses(self.cases().map(|case| case.status));
+        if self.totals != counted {
+            return Err(InputError::new(
+                file,
+                format!("the run's totals do not count its cases ({counted:?} counted)"),
+            )
+            .field("totals"));
+        }
         if let Some(shard) = &self.shard {
             shard
                 .partition

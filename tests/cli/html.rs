@@ -43,6 +43,7 @@ fn the_html_report_renders_in_a_browser_and_hostile_output_stays_text() {
     assert!(!dom.contains("<img"), "an element was injected");
     assert_eq!(dom.matches("<h1").count(), 1, "one heading: the report's");
     assert_eq!(dom.matches("<script").count(), 1, "only the print script");
+    assert!(dom.contains("http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'"));
     assert!(dom.contains("&lt;script&gt;document.title=\"pwned\"&lt;/script&gt;"));
     assert!(dom.contains("&lt;/pre&gt;&lt;/details&gt;&lt;h1&gt;injected"));
 
@@ -110,5 +111,24 @@ fn a_report_of_another_schema_or_a_truncated_one_is_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cut.json"));
-    assert!(!ws.join("other.html").exists() && !ws.join("cut.html").exists());
+    // A failing run whose totals were edited to look green.
+    ws.runbook("LIN-B-001").probe("exit 1\n").create();
+    ws.run().assert().code(1);
+    let failing = ws.read("report.json");
+    assert!(failing.contains("\"failures\": 1"));
+    ws.write(
+        "green.json",
+        failing.replace("\"failures\": 1", "\"failures\": 0"),
+    );
+    ws.comply()
+        .args(["report", "green.json", "-o", "green.html"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("green.json"))
+        .stderr(predicate::str::contains("totals"));
+    assert!(
+        !ws.join("other.html").exists()
+            && !ws.join("cut.html").exists()
+            && !ws.join("green.html").exists()
+    );
 }

@@ -12,12 +12,18 @@ use crate::outcome::Status;
 
 pub fn matrix(document: &Document) -> Markup {
     let citations = citations_in_order();
+    // Checked means a case passed or failed on it: a skipped or erring
+    // case checked nothing.
     let checked = citations
         .iter()
-        .filter(|citation| document.cases().any(|case| cites(case, citation.id)))
+        .filter(|citation| {
+            document.cases().any(|case| {
+                cites(case, citation.id) && matches!(case.status, Status::Pass | Status::Failure)
+            })
+        })
         .count();
     html! {
-        p { (checked) " of " (citations.len()) " citations are checked by a case in this run; the rest are " (MANUAL) "." }
+        p { (checked) " of " (citations.len()) " citations were checked (a case passed or failed on them) in this run; the rest were not checked in this run (" (MANUAL) ", skipped, erring, or left out of the run)." }
         table {
             thead {
                 tr {

@@ -6,8 +6,8 @@
 //!
 //! Markup comes from maud, which escapes every value it interpolates:
 //! probe output, titles and host names are text, never markup. Only the
-//! style sheet, the print script and the SVG numbers this module computes
-//! are inserted as they are.
+//! style sheet and the print script are inserted as they are, and a
+//! Content-Security-Policy lets nothing else load or run.
 
 mod chart;
 mod coverage;
@@ -19,6 +19,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::console::plural;
 use super::json::{Case, Document};
 use super::transcript;
+use crate::exit_code;
 use crate::outcome::{Mode, Status};
 
 const STYLE: &str = include_str!("style.css");
@@ -39,6 +40,7 @@ pub fn render(document: &Document) -> String {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                meta http-equiv="Content-Security-Policy" content=(content_security_policy());
                 meta name="generator" content={ "comply " (document.comply_version) };
                 title { (title) }
                 style { (PreEscaped(STYLE)) }
@@ -78,6 +80,16 @@ pub fn render(document: &Document) -> String {
     page.into_string()
 }
 
+/// Nothing may load, and only this page's own script may run (by its
+/// hash): defence in depth should escaping ever miss something.
+fn content_security_policy() -> String {
+    use ct_codecs::{Base64, Encoder};
+    use sha2::Digest;
+    let hash = Base64::encode_to_string(sha2::Sha256::digest(PRINT_SCRIPT.as_bytes()))
+        .expect("a SHA-256 encodes");
+    format!("default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{hash}'")
+}
+
 fn facts(document: &Document) -> Markup {
     html! {
         dl.facts {
@@ -111,23 +123,19 @@ fn facts(document: &Document) -> Markup {
     }
 }
 
-/// The run's verdict in words: what CI would conclude from its exit code.
+/// The run's verdict in words: what its exit status says (the totals it
+/// reads are checked against the cases when a report is read back).
 fn verdict(document: &Document) -> Markup {
     let totals = document.totals;
-    let status = if totals.failures > 0 {
-        Status::Failure
-    } else if totals.errors > 0 {
-        Status::Error
-    } else {
-        Status::Pass
+    let (status, word) = match document.exit_code() {
+        exit_code::OK => (Status::Pass, "PASSED"),
+        exit_code::FAILURES => (Status::Failure, "FAILED"),
+        exit_code::INTERRUPTED => (Status::Error, "INTERRUPTED"),
+        _ => (Status::Error, "ERRORS"),
     };
     html! {
         p {
-            (badge(status, match status {
-                Status::Failure => "FAILED",
-                Status::Error => "ERRORS",
-                _ => "PASSED",
-            }))
+            (badge(status, word))
             " " (totals.tests) " cases: " (totals.passed) " passed, " (totals.failures)
             " failed, " (totals.errors) " errors, " (totals.skipped) " skipped."
         }
