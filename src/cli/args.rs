@@ -350,6 +350,22 @@ impl ReportArgs {
             .map(EvidenceDir::open)
             .transpose()
             .map_err(CliError::Usage)?;
+        // A report inside the evidence directory would be a file the
+        // manifest does not list (or collide with its own report.json).
+        if let Some(dir) = &evidence {
+            let root = report::identity(dir.path());
+            if let Some((flag, path)) = files
+                .named()
+                .into_iter()
+                .find(|(_, path)| report::identity(path).starts_with(&root))
+            {
+                return Err(CliError::Usage(format!(
+                    "{flag} `{}` is inside the evidence directory `{}`: put reports next to it",
+                    path.display(),
+                    dir.path().display()
+                )));
+            }
+        }
         Ok(Destinations {
             files,
             evidence,
@@ -394,7 +410,7 @@ pub(super) struct RunArgs {
     /// With --remediate: probe for real, then show what would be
     /// remediated (tier, script and its SHA-256, files and units it
     /// changes) and remediate nothing. Exit 0 when nothing would change.
-    #[arg(long, requires = "remediate", conflicts_with_all = ["baseline", "partition"])]
+    #[arg(long, requires = "remediate", conflicts_with_all = ["baseline", "partition", "report_dir"])]
     pub(super) plan: bool,
     #[command(flatten)]
     pub(super) exec: ExecArgs,

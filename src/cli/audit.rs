@@ -41,6 +41,12 @@ pub(super) struct VerifyArgs {
 }
 
 pub(super) fn report(args: ReportArgs) -> Result<i32, CliError> {
+    if crate::report::identity(&args.input) == crate::report::identity(&args.output) {
+        return Err(CliError::Usage(format!(
+            "`{}` is both the report read and the page written: give -o another file",
+            args.output.display()
+        )));
+    }
     let document = crate::report::json::read(&args.input)?;
     super::run::check_writable(&args.output)?;
     super::run::write_report(
@@ -60,6 +66,15 @@ pub(super) fn keygen(args: KeygenArgs) -> Result<i32, CliError> {
         PathBuf::from(path)
     };
     let (secret_path, public_path) = (with(".key"), with(".pub"));
+    if let Some(existing) = [&secret_path, &public_path]
+        .into_iter()
+        .find(|path| path.symlink_metadata().is_ok())
+    {
+        return Err(CliError::Usage(format!(
+            "`{}` exists: comply keygen never replaces a key (every signature made with it would lose its proof); give another prefix",
+            existing.display()
+        )));
+    }
     // Never over an existing key: losing one loses every signature's proof.
     for (path, text, mode) in [(&secret_path, secret, 0o600), (&public_path, public, 0o644)] {
         let written = std::fs::OpenOptions::new()

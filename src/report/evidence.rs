@@ -29,6 +29,16 @@ pub const REPORT_FILE: &str = "report.json";
 /// A path component from a target, runbook, step or scenario name: only
 /// characters safe in a file name, and never `.` or `..`.
 fn component(name: &str) -> String {
+    // The evidence root's own files are never a target's directory.
+    const RESERVED: [&str; 4] = [
+        MANIFEST_FILE,
+        "MANIFEST.sha256.partial",
+        SIGNATURE_FILE,
+        REPORT_FILE,
+    ];
+    if RESERVED.contains(&name) {
+        return format!("{name}_");
+    }
     let safe: String = name
         .chars()
         .map(|c| {
@@ -188,14 +198,17 @@ fn trusted_comment(document: &Document) -> String {
     if document.targets.len() > HOSTS_SHOWN {
         hosts.push(format!("and {} more", document.targets.len() - HOSTS_SHOWN));
     }
+    // Words comply chose come first, unquoted (`started` is the third
+    // word: `signing::signed_start` reads it); names from the suite and
+    // the hosts are quoted, with control and invisible characters escaped.
     format!(
-        "comply {} {} suite {} runbooks-sha256 {} started {} duration {:.1}s hosts {} file:{MANIFEST_FILE}",
+        "comply {} {} started {} duration {:.1}s runbooks-sha256 {} suite {:?} hosts {:?} file:{MANIFEST_FILE}",
         document.comply_version,
         document.mode.as_str(),
-        document.meta.suite,
-        document.meta.runbooks_sha256,
         document.started_at.as_str(),
         document.duration_s,
+        document.meta.runbooks_sha256,
+        document.meta.suite,
         hosts.join(",")
     )
 }
@@ -297,5 +310,7 @@ mod tests {
         assert_eq!(component(".."), "___");
         assert_eq!(component("."), "__");
         assert_eq!(component("docker:web/1"), "docker_web_1");
+        assert_eq!(component("report.json"), "report.json_");
+        assert_eq!(component("MANIFEST.sha256"), "MANIFEST.sha256_");
     }
 }

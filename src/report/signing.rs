@@ -117,37 +117,40 @@ enum SecretKeyFile {
 }
 
 fn read_secret_key(text: &str) -> SecretKeyFile {
-    match SecretKeyBox::from_string(text).and_then(|key| key.into_unencrypted_secret_key()) {
-        Ok(secret) => SecretKeyFile::Unencrypted(secret),
-        // The crate's only word for a key with a KDF (it never asks for a
-        // password on this path).
-        Err(error) if error.to_string() == "Key might be encrypted" => SecretKeyFile::Encrypted,
-        Err(error) => match unchecked_unencrypted_key(text) {
-            Some(secret) => SecretKeyFile::Unencrypted(secret),
-            None => SecretKeyFile::Invalid(error.to_string()),
-        },
-    }
-}
-
-/// minisign 0.11's `-W` (Debian 12's `minisign -G -W`) leaves an
-/// unencrypted key's checksum zero, which the crate takes for corruption.
-/// Such a key is accepted as what it is: no KDF, a zero checksum.
-fn unchecked_unencrypted_key(text: &str) -> Option<SecretKey> {
     use ct_codecs::{Base64, Decoder};
     // sig_alg, kdf_alg, chk_alg, salt, opslimit, memlimit, then keynum, sk
     // and the checksum.
     const KDF_ALG: std::ops::Range<usize> = 2..4;
     const CHECKSUM_BYTES: usize = 32;
-    let encoded = text.lines().nth(1)?.trim();
-    let bytes = Base64::decode_to_vec(encoded, None).ok()?;
-    let unencrypted = bytes.get(KDF_ALG)? == [0, 0];
-    let zero_checksum = bytes
-        .len()
-        .checked_sub(CHECKSUM_BYTES)
-        .is_some_and(|start| bytes[start..].iter().all(|&b| b == 0));
-    (unencrypted && zero_checksum)
-        .then(|| SecretKey::from_bytes(&bytes).ok())
-        .flatten()
+    let decoded = text
+        .lines()
+        .nth(1)
+        .and_then(|line| Base64::decode_to_vec(line.trim(), None).ok());
+    let Some(bytes) = decoded.filter(|bytes| bytes.len() > KDF_ALG.end + CHECKSUM_BYTES) else {
+        return SecretKeyFile::Invalid("its second line is not a base64 secret key".to_owned());
+    };
+    match &bytes[KDF_ALG] {
+        b"Sc" => return SecretKeyFile::Encrypted,
+        [0, 0] => {}
+        other => {
+            return SecretKeyFile::Invalid(format!("unknown key derivation `{other:?}`"));
+        }
+    }
+    match SecretKeyBox::from_string(text).and_then(|key| key.into_unencrypted_secret_key()) {
+        Ok(secret) => SecretKeyFile::Unencrypted(secret),
+        // minisign 0.11's `-W` (Debian 12's `minisign -G -W`) leaves an
+        // unencrypted key's checksum zero, which the crate takes for
+        // corruption: such a key is accepted as what it is.
+        Err(error) => {
+            let zero_checksum = bytes[bytes.len() - CHECKSUM_BYTES..]
+                .iter()
+                .all(|&b| b == 0);
+            match SecretKey::from_bytes(&bytes) {
+                Ok(secret) if zero_checksum => SecretKeyFile::Unencrypted(secret),
+                _ => SecretKeyFile::Invalid(error.to_string()),
+            }
+        }
+    }
 }
 
 /// A public key file, refusing a secret key with a clear word.

@@ -87,6 +87,15 @@ fn comply_report_makes_the_same_page_from_the_json_report() {
         .assert()
         .code(0);
     assert_eq!(ws.read("run.html"), ws.read("again.html"));
+    // The page never replaces the report it is made from.
+    ws.comply()
+        .args(["report", "report.json", "-o", "./report.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "both the report read and the page written",
+        ));
+    assert!(ws.read("report.json").starts_with('{'));
 }
 
 #[test]

@@ -53,7 +53,7 @@ fn signed_evidence_verifies_and_the_minisign_tool_agrees() {
     assert!(minisign.status.success(), "{said}");
     // The signed comment names what ran.
     assert!(
-        said.contains("Trusted comment: comply ") && said.contains("hosts local="),
+        said.contains("Trusted comment: comply ") && said.contains("hosts \"local="),
         "{said}"
     );
     // The manifest covers the run's report, which names version, suite,
@@ -69,6 +69,9 @@ fn signed_evidence_verifies_and_the_minisign_tool_agrees() {
 #[case::an_added_file("added: local/LIN-B-001/extra.txt")]
 #[case::a_removed_file("removed: local/LIN-A-001/verdict.txt")]
 #[case::a_file_replaced_by_a_link("changed: report.json")]
+#[case::a_fifo("added: local/LIN-B-001/pipe")]
+#[case::an_empty_directory("added: local/empty/")]
+#[case::a_manifest_below_the_root("added: local/MANIFEST.sha256")]
 fn verify_names_what_differs_from_the_signed_manifest(#[case] expected: &str) {
     let ws = Workspace::new();
     signed_run(&ws);
@@ -86,6 +89,23 @@ fn verify_names_what_differs_from_the_signed_manifest(#[case] expected: &str) {
             bytes[0] ^= 1; // one bit of one byte
             std::fs::write(&path, bytes).unwrap();
         }
+        "added" if expected.contains("pipe") => {
+            let made = Process::new("mkfifo")
+                .arg(evidence.join("local/LIN-B-001/pipe"))
+                .status()
+                .unwrap();
+            assert!(made.success());
+        }
+        "added" if expected.contains("empty") => {
+            std::fs::create_dir(evidence.join("local/empty")).unwrap();
+        }
+        "added" if expected.contains("MANIFEST") => {
+            std::fs::copy(
+                evidence.join("MANIFEST.sha256"),
+                evidence.join("local/MANIFEST.sha256"),
+            )
+            .unwrap();
+        }
         "added" => {
             std::fs::write(evidence.join("local/LIN-B-001/extra.txt"), "x").unwrap();
         }
@@ -96,6 +116,28 @@ fn verify_names_what_differs_from_the_signed_manifest(#[case] expected: &str) {
     assert!(stderr.contains(expected), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "one difference: {stderr}");
     assert!(output.stdout.is_empty(), "no success line");
+}
+
+/// A case directory swapped for a link to an identical copy is not the
+/// directory that was signed: nothing is read through the link.
+#[test]
+fn a_directory_replaced_by_a_link_is_not_followed() {
+    let ws = Workspace::new();
+    signed_run(&ws);
+    let case = ws.join("evidence/local/LIN-A-001");
+    std::fs::create_dir(ws.join("copy")).unwrap();
+    for entry in std::fs::read_dir(&case).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), ws.join("copy").join(entry.file_name())).unwrap();
+    }
+    std::fs::remove_dir_all(&case).unwrap();
+    std::os::unix::fs::symlink(ws.join("copy"), &case).unwrap();
+    verify(&ws, "auditor.pub")
+        .code(1)
+        .stderr(predicate::str::contains("added: local/LIN-A-001 "))
+        .stderr(predicate::str::contains(
+            "removed: local/LIN-A-001/verdict.txt",
+        ));
 }
 
 #[test]
@@ -127,8 +169,11 @@ fn a_changed_manifest_no_longer_matches_its_signature() {
         ));
 }
 
+/// A signature copied from another run's evidence does not verify (1);
+/// the run it names is given as a hint, never as a verdict: the comment
+/// that names it is not what failed to verify.
 #[test]
-fn a_signature_of_another_run_is_bad_input() {
+fn a_signature_of_another_run_fails_naming_that_run() {
     let ws = Workspace::new();
     signed_run(&ws);
     std::fs::rename(ws.join("evidence"), ws.join("first")).unwrap();
@@ -142,9 +187,10 @@ fn a_signature_of_another_run_is_bad_input() {
     )
     .unwrap();
     verify(&ws, "auditor.pub")
-        .code(2)
+        .code(1)
+        .stderr(predicate::str::contains("does not match its signature"))
         .stderr(predicate::str::contains(
-            "is the signature of another run's manifest",
+            "it may be another run's signature",
         ));
 }
 
@@ -192,12 +238,21 @@ fn a_key_made_by_minisign_signs_and_keys_of_the_wrong_kind_are_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--evidence"));
-    // keygen never overwrites a key.
+    // keygen never overwrites a key, nor leaves half a pair.
+    std::fs::remove_file(ws.join("other.key")).unwrap();
     ws.comply()
         .args(["keygen", "-o", "other"])
         .assert()
-        .code(3)
-        .stderr(predicate::str::contains("other.key"));
+        .code(2)
+        .stderr(predicate::str::contains("`other.pub` exists"));
+    assert!(!ws.join("other.key").exists());
+    // A report inside the evidence directory is refused before the run.
+    std::fs::create_dir(ws.join("ev3")).unwrap();
+    ws.run()
+        .args(["--evidence", "ev3", "--html", "ev3/page.html"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is inside the evidence directory"));
 }
 
 #[test]
@@ -245,33 +300,37 @@ fn a_password_protected_key_signs_only_with_its_password() {
     verify(&ws, "locked.pub").code(0);
 }
 
-/// As root every file is readable, so the test reads as `nobody`: the
-/// top of the directory is readable, one case directory is not.
+/// One case directory that cannot be read: never verified (exit 2).
 #[test]
 fn verify_never_succeeds_on_a_directory_it_cannot_read_completely() {
-    if !is_root() {
-        eprintln!("skipped: needs root to run `comply verify` as another user (setpriv)");
-        return;
-    }
     use std::os::unix::fs::PermissionsExt;
     let ws = Workspace::new();
     signed_run(&ws);
     let open = |path: &Path, mode| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
     };
-    open(ws.path(), 0o755);
-    for path in ["evidence", "evidence/local", "evidence/local/LIN-A-001"] {
-        open(&ws.join(path), 0o755);
-    }
-    for entry in walk(&ws.join("evidence")) {
-        open(&entry, 0o644);
-    }
-    open(&ws.join("auditor.pub"), 0o644);
-    // evidence/local/LIN-B-001 stays 0700, root's.
     let binary = assert_cmd::cargo::cargo_bin("comply");
-    let output = Process::new("setpriv")
-        .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
-        .arg(&binary)
+    let mut command = if is_root() {
+        // Root reads everything: verify as `nobody`, for whom everything
+        // but evidence/local/LIN-B-001 (0700, root's) is opened up.
+        open(ws.path(), 0o755);
+        for path in ["evidence", "evidence/local", "evidence/local/LIN-A-001"] {
+            open(&ws.join(path), 0o755);
+        }
+        for entry in walk(&ws.join("evidence")) {
+            open(&entry, 0o644);
+        }
+        open(&ws.join("auditor.pub"), 0o644);
+        let mut command = Process::new("setpriv");
+        command
+            .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(&binary);
+        command
+    } else {
+        open(&ws.join("evidence/local/LIN-B-001"), 0o000);
+        Process::new(&binary)
+    };
+    let output = command
         .args(["verify", "evidence", "--key", "auditor.pub"])
         .current_dir(ws.path())
         .output()
@@ -282,6 +341,9 @@ fn verify_never_succeeds_on_a_directory_it_cannot_read_completely() {
         stderr.contains("LIN-B-001") && stderr.contains("nothing is verified"),
         "{stderr}"
     );
+    if !is_root() {
+        open(&ws.join("evidence/local/LIN-B-001"), 0o700);
+    }
 }
 
 /// Every regular file below `dir`.
