@@ -132,13 +132,13 @@ pub fn render(plan: &[PlannedCase<'_>]) -> String {
             case.runbook.citations()
         );
         let _ = writeln!(out, "  {}", case.runbook.title);
+        if matches!(planned.action, Action::Unknown(_)) {
+            continue;
+        }
         let Some((variant, script)) = planned.script else {
             let _ = writeln!(out, "  no remediation for `{}`", case.platform);
             continue;
         };
-        if matches!(planned.action, Action::Unknown(_)) {
-            continue;
-        }
         let _ = writeln!(
             out,
             "  script  remediate[{variant}] sha256:{}",

@@ -345,15 +345,11 @@ impl ReportArgs {
         let others: Vec<(&'static str, &PathBuf)> =
             evidence.iter().map(|dir| ("--evidence", dir)).collect();
         files.check(&others)?;
-        let evidence = evidence
-            .as_deref()
-            .map(EvidenceDir::open)
-            .transpose()
-            .map_err(CliError::Usage)?;
         // A report inside the evidence directory would be a file the
         // manifest does not list (or collide with its own report.json).
+        // Checked before the directory is made: a refused run changes nothing.
         if let Some(dir) = &evidence {
-            let root = report::identity(dir.path());
+            let root = report::identity(dir);
             if let Some((flag, path)) = files
                 .named()
                 .into_iter()
@@ -362,10 +358,15 @@ impl ReportArgs {
                 return Err(CliError::Usage(format!(
                     "{flag} `{}` is inside the evidence directory `{}`: put reports next to it",
                     path.display(),
-                    dir.path().display()
+                    dir.display()
                 )));
             }
         }
+        let evidence = evidence
+            .as_deref()
+            .map(EvidenceDir::open)
+            .transpose()
+            .map_err(CliError::Usage)?;
         Ok(Destinations {
             files,
             evidence,

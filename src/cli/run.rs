@@ -169,26 +169,19 @@ fn write_outputs(
 ) -> (Document, i32) {
     target::descendants::reap_exited();
     let document = Document::of(report, &RunMeta::of(suite));
-    let mut code = exit_code::OK;
-    let mut written = true;
-    let mut failed = |error: CliError| {
-        super::print_error(&error);
-        code = exit_code::worst(code, error.exit_code());
-        written = false;
-    };
-    if let Err(error) = write_documents(&document, &destinations.files) {
-        failed(error);
-    }
+    let mut code = write_documents(&document, &destinations.files);
     if let Some(evidence) = &destinations.evidence
         && let Err(source) = evidence.write(report, &document, destinations.signing_key.as_ref())
     {
-        failed(CliError::Write {
+        let error = CliError::Write {
             path: evidence.path().to_owned(),
             source,
-        });
+        };
+        super::print_error(&error);
+        code = exit_code::worst(code, error.exit_code());
     }
     if let Some((run_dir, keep)) = destinations.run_dir
-        && written
+        && code == exit_code::OK
     {
         rotate(run_dir, keep);
     }
@@ -309,31 +302,47 @@ pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
     Ok(finish(&report, &suite, destinations, baseline))
 }
 
-/// Writes the report files of a finished (or merged) run.
-pub(super) fn write_documents(document: &Document, files: &ReportFiles) -> Result<(), CliError> {
+/// Writes the report files of a finished (or merged) run: every one is
+/// attempted, each failure printed; 0, or the exit status of the worst.
+pub(super) fn write_documents(document: &Document, files: &ReportFiles) -> i32 {
+    let mut written: Vec<(&Path, Result<(), CliError>)> = Vec::new();
     if let Some(path) = &files.junit {
         let dialect = if files.junit_strict {
             Dialect::Strict
         } else {
             Dialect::Full
         };
-        write_report(path, &report::junit::render(document, dialect))?;
+        written.push((
+            path,
+            write_report(path, &report::junit::render(document, dialect)),
+        ));
     }
     if let Some(path) = &files.json {
-        write_report(path, &report::json::render(document))?;
+        written.push((path, write_report(path, &report::json::render(document))));
     }
     if let Some(path) = &files.html {
-        write_report(path, report::html::render(document).as_bytes())?;
+        written.push((
+            path,
+            write_report(path, report::html::render(document).as_bytes()),
+        ));
     }
     if let Some(path) = &files.prom {
-        report::write_atomically_with_mode(path, &report::prom::render(document), 0o644).map_err(
-            |source| CliError::Write {
-                path: path.to_owned(),
-                source,
-            },
-        )?;
+        let result =
+            report::write_atomically_with_mode(path, &report::prom::render(document), 0o644)
+                .map_err(|source| CliError::Write {
+                    path: path.to_owned(),
+                    source,
+                });
+        written.push((path, result));
     }
-    Ok(())
+    let mut code = exit_code::OK;
+    for (_, result) in written {
+        if let Err(error) = result {
+            super::print_error(&error);
+            code = exit_code::worst(code, error.exit_code());
+        }
+    }
+    code
 }
 
 pub(super) fn merge(args: MergeArgs) -> Result<i32, CliError> {
@@ -348,7 +357,8 @@ pub(super) fn merge(args: MergeArgs) -> Result<i32, CliError> {
         shards.push((path.display().to_string(), report::json::read(path)?));
     }
     let document = report::merge::merge(shards)?;
-    write_documents(&document, &args.files)?;
+    // A report that cannot be written never hides the merged verdict.
+    let written = write_documents(&document, &args.files);
     let totals = document.totals;
     crate::outln!(
         "merged {}: {} passed, {} failed, {} errors, {} skipped",
@@ -358,5 +368,5 @@ pub(super) fn merge(args: MergeArgs) -> Result<i32, CliError> {
         totals.errors,
         totals.skipped
     );
-    Ok(document.exit_code())
+    Ok(exit_code::worst(document.exit_code(), written))
 }

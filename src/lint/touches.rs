@@ -41,8 +41,8 @@ const LOOKING_VERBS: [&str; 16] = [
 /// Programs and builtins that change nothing on the host comply would
 /// need to name (`mktemp` only makes a temporary file). Anything else that
 /// is not modelled below is reported as not analysed, never assumed
-/// harmless.
-const LOOKING_PROGRAMS: [&str; 80] = [
+/// harmless — `trap` among them: its string runs later, unread.
+const LOOKING_PROGRAMS: [&str; 75] = [
     "echo",
     "printf",
     "true",
@@ -59,8 +59,6 @@ const LOOKING_PROGRAMS: [&str; 80] = [
     "fgrep",
     "cut",
     "tr",
-    "sort",
-    "uniq",
     "wc",
     "stat",
     "ls",
@@ -72,7 +70,6 @@ const LOOKING_PROGRAMS: [&str; 80] = [
     "realpath",
     "basename",
     "dirname",
-    "date",
     "sleep",
     "logger",
     "exit",
@@ -84,7 +81,6 @@ const LOOKING_PROGRAMS: [&str; 80] = [
     "cd",
     "pwd",
     "umask",
-    "trap",
     "wait",
     "export",
     "unset",
@@ -119,7 +115,6 @@ const LOOKING_PROGRAMS: [&str; 80] = [
     "mktemp",
     "systemd-analyze",
     "systemd-detect-virt",
-    "journalctl",
     "ss",
     "zcat",
     "zgrep",
@@ -241,13 +236,48 @@ fn changed_by(program: &str, args: &[Word]) -> Result<Changed, String> {
             [] => (Vec::new(), Vec::new()),
         }),
         // The first operand is the mode or owner, the rest are files —
-        // unless `--reference=FILE` gave the mode.
+        // unless `--reference=FILE` gave the mode. A chmod mode may start
+        // with `-` (`chmod -w f`): only its real options are skipped.
         "chmod" | "chown" | "chgrp" => {
             let by_reference = args
                 .iter()
                 .any(|a| a.as_deref().is_some_and(|w| w.starts_with("--reference")));
+            let positional: Vec<Option<&str>> = args
+                .iter()
+                .map(|a| a.as_deref())
+                .filter(|word| {
+                    !word.is_some_and(|w| {
+                        w.starts_with("--") || matches!(w, "-R" | "-v" | "-c" | "-f" | "-h")
+                    })
+                })
+                .collect();
             let skip = usize::from(!by_reference);
-            files(operands(args).into_iter().skip(skip).collect())
+            files(positional.into_iter().skip(skip).collect())
+        }
+        // `sort -o FILE`, `uniq IN OUT`: the only ways they write.
+        "sort" => files(option_values(args, "-o", "--output")),
+        "uniq" => files(operands(args).into_iter().skip(1).take(1).collect()),
+        "date" | "journalctl" => {
+            let changing: &[&str] = if program == "date" {
+                &["-s", "--set"]
+            } else {
+                &[
+                    "--flush",
+                    "--rotate",
+                    "--sync",
+                    "--relinquish-var",
+                    "--setup-keys",
+                    "--vacuum",
+                ]
+            };
+            match args
+                .iter()
+                .flatten()
+                .find(|word| changing.iter().any(|option| word.starts_with(option)))
+            {
+                Some(option) => Err(format!("{program} {option}")),
+                None => Ok((Vec::new(), Vec::new())),
+            }
         }
         "setfacl" => files(operands_after_values(args, &["-m", "-x", "-M", "-X"])),
         "rm" | "rmdir" | "touch" | "mkdir" | "truncate" | "shred" | "unlink" => {
@@ -262,17 +292,49 @@ fn changed_by(program: &str, args: &[Word]) -> Result<Changed, String> {
             files(operands_after_values(args, with_value))
         }
         "sysctl" => Ok((sysctl_files(args), Vec::new())),
+        // A sed script's own `w FILE` command writes a file its words name
+        // only inside the script.
+        "sed" if sed_script_writes(args) => Err("sed with a `w` command".to_owned()),
         "sed" | "tee" | "cp" | "mv" | "install" | "ln" => files(written_words(program, args)),
         _ => Err(program.to_owned()),
     }
 }
 
+/// The values of a short option (`-o F`, `-oF`) and its long form
+/// (`--output F`, `--output=F`).
+fn option_values<'a>(args: &'a [Word], short: &str, long: &str) -> Vec<Option<&'a str>> {
+    let mut values = Vec::new();
+    let mut iter = args.iter().map(|a| a.as_deref());
+    while let Some(word) = iter.next() {
+        match word {
+            Some(w) if w == short || w == long => values.push(iter.next().flatten()),
+            Some(w) if w.starts_with(&format!("{long}=")) => {
+                values.push(w.split_once('=').map(|(_, v)| v));
+            }
+            Some(w) if w.starts_with(short) && !w.starts_with("--") => values.push(Some(&w[2..])),
+            _ => {}
+        }
+    }
+    values
+}
+
+/// Whether a sed script (its first operand, or an `-e` value) holds a `w`
+/// command — `w /file`, `s/a/b/w /file` — as far as a plain search shows.
+fn sed_script_writes(args: &[Word]) -> bool {
+    args.iter()
+        .flatten()
+        .any(|word| !word.starts_with('-') && (word.contains("w /") || word.contains("W /")))
+}
+
 /// `sysctl -w key=value` (or `sysctl key=value`) writes
-/// `/proc/sys/<key with dots as slashes>`; `sysctl -p FILE` applies a file.
+/// `/proc/sys/<key with dots as slashes>`; `sysctl -p FILE`, `-f FILE`,
+/// `--load` and `--system` apply files.
 fn sysctl_files(args: &[Word]) -> Vec<Option<String>> {
-    let applies_files = args
-        .iter()
-        .any(|a| matches!(a.as_deref(), Some("-p" | "--load" | "--system")));
+    let applies_files = args.iter().any(|a| {
+        a.as_deref().is_some_and(|w| {
+            w.starts_with("-p") || w.starts_with("-f") || w.starts_with("--load") || w == "--system"
+        })
+    });
     if applies_files {
         // Which settings a file holds is not in the script's words.
         return vec![None];
@@ -352,10 +414,14 @@ fn written_words<'a>(program: &str, args: &'a [Word]) -> Vec<Option<&'a str>> {
             };
             let creates_dirs =
                 program == "install" && args.iter().any(|a| a.as_deref() == Some("-d"));
-            if creates_dirs {
+            if creates_dirs || (program == "mv" && operands.len() >= 2) {
+                // `mv` removes its sources and writes its destination.
                 operands
             } else if operands.len() >= 2 {
                 vec![*operands.last().expect("two or more")]
+            } else if program == "ln" {
+                // `ln -s TARGET` makes a link in the working directory.
+                vec![None]
             } else {
                 Vec::new()
             }
@@ -499,6 +565,38 @@ mod tests {
             of("systemctl is-enabled sshd\ngrep x /etc/y\n"),
             Touches::default()
         );
+    }
+
+    #[test]
+    fn looking_programs_that_can_write_are_read_for_their_writing_options() {
+        let found = of(
+            "trap 'rm -f /etc/x' EXIT\nsort -o /etc/hosts.allow /etc/a\nsort /etc/a\n\
+             uniq /etc/a /etc/b\ndate -s 2020-01-01\njournalctl --flush\njournalctl -u ssh\n\
+             chmod -w /etc/x\nsysctl -f /etc/sysctl.d/x.conf\nmv /etc/a /etc/b.bak\n\
+             sed -n 'w /etc/copy' /etc/a\n",
+        );
+        let files: Vec<&str> = found.files.iter().map(String::as_str).collect();
+        assert_eq!(
+            files,
+            [
+                "/etc/a",
+                "/etc/b",
+                "/etc/b.bak",
+                "/etc/hosts.allow",
+                "/etc/x"
+            ]
+        );
+        let not_analysed: Vec<&str> = found.not_analysed.keys().map(String::as_str).collect();
+        assert_eq!(
+            not_analysed,
+            [
+                "date -s",
+                "journalctl --flush",
+                "sed with a `w` command",
+                "trap"
+            ]
+        );
+        assert_eq!(found.unknown.iter().copied().collect::<Vec<_>>(), [9]);
     }
 
     #[test]

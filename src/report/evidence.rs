@@ -198,7 +198,7 @@ fn trusted_comment(document: &Document) -> String {
     if document.targets.len() > HOSTS_SHOWN {
         hosts.push(format!("and {} more", document.targets.len() - HOSTS_SHOWN));
     }
-    // Words comply chose come first, unquoted (`started` is the third
+    // Words comply chose come first, unquoted (`started` is the fourth
     // word: `signing::signed_start` reads it); names from the suite and
     // the hosts are quoted, with control and invisible characters escaped.
     format!(

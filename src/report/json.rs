@@ -347,6 +347,11 @@ pub fn read(path: &Path) -> Result<Document, InputError> {
     Ok(document)
 }
 
+/// What a report's cases count to.
+pub fn totals<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Totals {
+    Totals::of_statuses(cases.into_iter().map(|case| case.status))
+}
+
 impl Document {
     /// What a report read back must agree with: its cases' JUnit status is
     /// the one their outcome has in the report's mode (a hand-edited
@@ -374,21 +379,20 @@ impl Document {
         }
         // Totals are what the exit status and the HTML verdict read: a
         // hand-edited `failures: 0` must not make failing cases green.
-        let totals_of = |cases: &[Case]| Totals::of_statuses(cases.iter().map(|case| case.status));
         for (t, target) in self.targets.iter().enumerate() {
-            if target.totals != totals_of(&target.cases) {
+            if target.totals != totals(&target.cases) {
                 return Err(InputError::new(
                     file,
                     format!(
                         "the totals of `{}` do not count its cases ({:?} counted)",
                         target.target,
-                        totals_of(&target.cases)
+                        totals(&target.cases)
                     ),
                 )
                 .field(format!("targets[{t}].totals")));
             }
         }
-        let counted = Totals::of_statuses(self.cases().map(|case| case.status));
+        let counted = totals(self.cases());
         if self.totals != counted {
             return Err(InputError::new(
                 file,

@@ -10,10 +10,9 @@
 
 use std::time::Duration;
 
-use super::json::{Case, Document, Target, Timestamp};
+use super::json::{Case, Document, Target, Timestamp, totals};
 use crate::load::InputError;
 use crate::partition::{Partition, Shard};
-use crate::results::Totals;
 
 /// A case and the report it came from.
 type Sourced = (Case, String);
@@ -169,10 +168,6 @@ fn complete_set(shards: &[(String, Document)]) -> Result<Shard, InputError> {
 /// Report order: runbook, then (in the gate) scenario.
 fn order(case: &Case) -> (&str, Option<&str>) {
     (case.runbook.as_str(), case.scenario.as_deref())
-}
-
-fn totals<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Totals {
-    Totals::of_statuses(cases.into_iter().map(|case| case.status))
 }
 
 fn refuse(file: &str, field: &str, why: String) -> InputError {

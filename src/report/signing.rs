@@ -80,8 +80,12 @@ impl SigningKey {
         let key = SigningKey { secret, public };
         // Signing happens after the run (and its remediations): a key that
         // cannot sign must be refused now, not then.
-        key.sign(b"comply", "comply key check")
+        let probe = key
+            .sign(b"comply", "comply key check")
             .map_err(|error| format!("`{shown}` cannot sign: {error}"))?;
+        check(&key.public, &probe, b"comply").map_err(|_| {
+            format!("`{shown}` makes signatures its own public key does not verify: a damaged key")
+        })?;
         Ok(key)
     }
 
@@ -204,9 +208,18 @@ pub fn check(key: &PublicKey, signature: &str, data: &[u8]) -> Result<String, Si
         false,
     )
     .map_err(|error| {
-        SignatureProblem::Mismatch(format!(
-            "MANIFEST.sha256 does not match its signature ({error}): it changed after signing"
-        ))
+        SignatureProblem::Mismatch(match error.to_string().as_str() {
+            "Comment signature verification failed" => {
+                "the signature's trusted comment was changed after signing".to_owned()
+            }
+            "Legacy signatures are not accepted" => {
+                "the signature is in minisign's legacy format, which comply does not accept"
+                    .to_owned()
+            }
+            _ => format!(
+                "MANIFEST.sha256 does not match its signature ({error}): it changed after signing"
+            ),
+        })
     })?;
     signature
         .trusted_comment()

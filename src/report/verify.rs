@@ -36,13 +36,21 @@ pub enum Difference {
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Difference::Changed(path) => {
-                write!(f, "changed: {path} (its SHA-256 is not the manifest's)")
+            // Names come from the directory: escaped, so none can redraw the
+            // line (`\r`, terminal escapes) to look like a success.
+            Difference::Changed(path) => write!(
+                f,
+                "changed: {} (its SHA-256 is not the manifest's)",
+                path.escape_debug()
+            ),
+            Difference::Added(path) => {
+                write!(f, "added: {} (not in the manifest)", path.escape_debug())
             }
-            Difference::Added(path) => write!(f, "added: {path} (not in the manifest)"),
-            Difference::Removed(path) => {
-                write!(f, "removed: {path} (in the manifest, not in the directory)")
-            }
+            Difference::Removed(path) => write!(
+                f,
+                "removed: {} (in the manifest, not in the directory)",
+                path.escape_debug()
+            ),
         }
     }
 }
@@ -138,6 +146,8 @@ pub fn verify(dir: &Path, key: &PublicKey) -> Result<Verified, VerifyError> {
 /// report. Only words for the person reading; the verdict stays 1.
 fn another_run(root: &OwnedFd, signature: &str) -> Option<String> {
     let signed = signing::signed_start(signature)?;
+    // Unauthenticated text: shown only when it is a time, nothing else.
+    chrono::DateTime::parse_from_rfc3339(&signed).ok()?;
     let report = read_regular(root, REPORT_FILE, MAX_MANIFEST_BYTES).ok()?;
     let report: serde_json::Value = serde_json::from_slice(&report).ok()?;
     let own = report.get("started_at")?.as_str()?;
@@ -217,9 +227,14 @@ fn walk(
             continue;
         }
         entries += 1;
-        let shown_name = String::from_utf8_lossy(name);
+        // comply writes only UTF-8 names; another name keeps its bytes,
+        // escaped, so two of them never merge into one entry.
+        let shown_name = match std::str::from_utf8(name) {
+            Ok(name) => name.to_owned(),
+            Err(_) => name.escape_ascii().to_string(),
+        };
         let path = if relative.is_empty() {
-            shown_name.into_owned()
+            shown_name
         } else {
             format!("{relative}/{shown_name}")
         };

@@ -114,6 +114,22 @@ fn an_unknown_beside_an_escalation_is_still_an_error() {
         ));
 }
 
+/// Something would change and something cannot be told: 1 outranks 3,
+/// as failures outrank errors in every comply exit status.
+#[test]
+fn a_remediation_beside_an_unknown_exits_1() {
+    let ws = Workspace::new();
+    ws.runbook("LIN-FIX-001").probe("exit 1\n").create();
+    ws.runbook("LIN-BROKEN-001").probe("exit 3\n").create();
+    ws.run()
+        .args(["--remediate", "--plan"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "1 would remediate, 0 would not run, 1 cannot tell",
+        ));
+}
+
 /// A plan whose reports cannot be written does not exit 0.
 #[test]
 fn a_plan_whose_report_is_lost_is_not_green() {

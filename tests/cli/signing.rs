@@ -72,6 +72,7 @@ fn signed_evidence_verifies_and_the_minisign_tool_agrees() {
 #[case::a_fifo("added: local/LIN-B-001/pipe")]
 #[case::an_empty_directory("added: local/empty/")]
 #[case::a_manifest_below_the_root("added: local/MANIFEST.sha256")]
+#[case::a_name_that_redraws_the_line("added: local/x\\rverified")]
 fn verify_names_what_differs_from_the_signed_manifest(#[case] expected: &str) {
     let ws = Workspace::new();
     signed_run(&ws);
@@ -98,6 +99,9 @@ fn verify_names_what_differs_from_the_signed_manifest(#[case] expected: &str) {
         }
         "added" if expected.contains("empty") => {
             std::fs::create_dir(evidence.join("local/empty")).unwrap();
+        }
+        "added" if expected.contains("verified") => {
+            std::fs::write(evidence.join("local/x\rverified"), "x").unwrap();
         }
         "added" if expected.contains("MANIFEST") => {
             std::fs::copy(

@@ -87,7 +87,10 @@ fn content_security_policy() -> String {
     use sha2::Digest;
     let hash = Base64::encode_to_string(sha2::Sha256::digest(PRINT_SCRIPT.as_bytes()))
         .expect("a SHA-256 encodes");
-    format!("default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{hash}'")
+    format!(
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{hash}'; \
+         base-uri 'none'; form-action 'none'"
+    )
 }
 
 fn facts(document: &Document) -> Markup {
