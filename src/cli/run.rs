@@ -305,25 +305,25 @@ pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
 /// Writes the report files of a finished (or merged) run: every one is
 /// attempted, each failure printed; 0, or the exit status of the worst.
 pub(super) fn write_documents(document: &Document, files: &ReportFiles) -> i32 {
-    let mut written: Vec<(&Path, Result<(), CliError>)> = Vec::new();
+    let mut written: Vec<Result<(), CliError>> = Vec::new();
     if let Some(path) = &files.junit {
         let dialect = if files.junit_strict {
             Dialect::Strict
         } else {
             Dialect::Full
         };
-        written.push((
+        written.push(write_report(
             path,
-            write_report(path, &report::junit::render(document, dialect)),
+            &report::junit::render(document, dialect),
         ));
     }
     if let Some(path) = &files.json {
-        written.push((path, write_report(path, &report::json::render(document))));
+        written.push(write_report(path, &report::json::render(document)));
     }
     if let Some(path) = &files.html {
-        written.push((
+        written.push(write_report(
             path,
-            write_report(path, report::html::render(document).as_bytes()),
+            report::html::render(document).as_bytes(),
         ));
     }
     if let Some(path) = &files.prom {
@@ -333,10 +333,10 @@ pub(super) fn write_documents(document: &Document, files: &ReportFiles) -> i32 {
                     path: path.to_owned(),
                     source,
                 });
-        written.push((path, result));
+        written.push(result);
     }
     let mut code = exit_code::OK;
-    for (_, result) in written {
+    for result in written {
         if let Err(error) = result {
             super::print_error(&error);
             code = exit_code::worst(code, error.exit_code());

@@ -19,7 +19,7 @@ pub(super) const NOT_FILES: [&str; 4] = ["/dev/null", "/dev/stdout", "/dev/stder
 
 /// `systemctl` verbs that only look; every other verb is taken to change
 /// something.
-const LOOKING_VERBS: [&str; 16] = [
+const LOOKING_VERBS: &[&str] = &[
     "status",
     "show",
     "cat",
@@ -42,7 +42,7 @@ const LOOKING_VERBS: [&str; 16] = [
 /// need to name (`mktemp` only makes a temporary file). Anything else that
 /// is not modelled below is reported as not analysed, never assumed
 /// harmless — `trap` among them: its string runs later, unread.
-const LOOKING_PROGRAMS: [&str; 75] = [
+const LOOKING_PROGRAMS: &[&str] = &[
     "echo",
     "printf",
     "true",

@@ -380,13 +380,13 @@ impl Document {
         // Totals are what the exit status and the HTML verdict read: a
         // hand-edited `failures: 0` must not make failing cases green.
         for (t, target) in self.targets.iter().enumerate() {
-            if target.totals != totals(&target.cases) {
+            let counted = totals(&target.cases);
+            if target.totals != counted {
                 return Err(InputError::new(
                     file,
                     format!(
                         "the totals of `{}` do not count its cases ({:?} counted)",
-                        target.target,
-                        totals(&target.cases)
+                        target.target, counted
                     ),
                 )
                 .field(format!("targets[{t}].totals")));

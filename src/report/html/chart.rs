@@ -12,16 +12,20 @@ const LABEL_WIDTH: usize = 170;
 const BAR_WIDTH: usize = 420;
 
 pub fn outcomes(document: &Document) -> Markup {
+    // One pass over the cases, then the outcomes that occurred in order.
+    let mut seen: Vec<(Status, usize)> = vec![(Status::Pass, 0); Outcome::ALL.len()];
+    for case in document.cases() {
+        let index = Outcome::ALL
+            .iter()
+            .position(|outcome| *outcome == case.outcome)
+            .expect("every outcome is in Outcome::ALL");
+        seen[index] = (case.status, seen[index].1 + 1);
+    }
     let counts: Vec<(Outcome, Status, usize)> = Outcome::ALL
         .into_iter()
-        .filter_map(|outcome| {
-            let cases: Vec<_> = document
-                .cases()
-                .filter(|case| case.outcome == outcome)
-                .collect();
-            let status = cases.first()?.status;
-            Some((outcome, status, cases.len()))
-        })
+        .zip(seen)
+        .filter(|(_, (_, n))| *n > 0)
+        .map(|(outcome, (status, n))| (outcome, status, n))
         .collect();
     let most = counts.iter().map(|(_, _, n)| *n).max().unwrap_or(1);
     let height = BAR_HEIGHT * counts.len().max(1) + 4;

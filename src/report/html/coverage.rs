@@ -7,23 +7,34 @@ use maud::{Markup, html};
 
 use super::super::json::{Case, Document};
 use super::badge;
+use crate::catalog::Citation;
 use crate::coverage::{MANUAL, citations_in_order};
 use crate::outcome::Status;
 
 pub fn matrix(document: &Document) -> Markup {
-    let citations = citations_in_order();
+    // Each citation with the cases that cite it, gathered once.
+    let rows: Vec<(&Citation, Vec<&Case>)> = citations_in_order()
+        .into_iter()
+        .map(|citation| {
+            let cases = document
+                .cases()
+                .filter(|case| case.hipaa.iter().any(|id| id == citation.id))
+                .collect();
+            (citation, cases)
+        })
+        .collect();
     // Checked means a case passed or failed on it: a skipped or erring
     // case checked nothing.
-    let checked = citations
+    let checked = rows
         .iter()
-        .filter(|citation| {
-            document.cases().any(|case| {
-                cites(case, citation.id) && matches!(case.status, Status::Pass | Status::Failure)
-            })
+        .filter(|(_, cases)| {
+            cases
+                .iter()
+                .any(|case| matches!(case.status, Status::Pass | Status::Failure))
         })
         .count();
     html! {
-        p { (checked) " of " (citations.len()) " citations were checked (a case passed or failed on them) in this run; the rest were not checked in this run (" (MANUAL) ", skipped, erring, or left out of the run)." }
+        p { (checked) " of " (rows.len()) " citations were checked (a case passed or failed on them) in this run; the rest were not checked in this run (" (MANUAL) ", skipped, erring, or left out of the run)." }
         table {
             thead {
                 tr {
@@ -32,10 +43,9 @@ pub fn matrix(document: &Document) -> Markup {
                 }
             }
             tbody {
-                @for citation in &citations {
-                    @let cases: Vec<&Case> = document.cases().filter(|case| cites(case, citation.id)).collect();
+                @for (citation, cases) in &rows {
                     @let count = |status| cases.iter().filter(|case| case.status == status).count();
-                    @let runbooks = runbooks_of(&cases);
+                    @let runbooks = runbooks_of(cases);
                     tr class=[cases.is_empty().then_some("manual")] {
                         td.mono.cite { (citation.id) }
                         td { (citation.title) }
@@ -50,7 +60,7 @@ pub fn matrix(document: &Document) -> Markup {
                         td.n { (count(Status::Failure)) }
                         td.n { (count(Status::Error)) }
                         td.n { (count(Status::Skipped)) }
-                        td { (result(&cases)) }
+                        td { (result(cases)) }
                     }
                 }
             }
@@ -64,10 +74,6 @@ fn runbooks_of<'a>(cases: &[&'a Case]) -> Vec<&'a str> {
     runbooks.sort_unstable();
     runbooks.dedup();
     runbooks
-}
-
-fn cites(case: &Case, citation: &str) -> bool {
-    case.hipaa.iter().any(|id| id == citation)
 }
 
 /// The worst status among the cases, in words.
