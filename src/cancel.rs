@@ -35,6 +35,11 @@ impl Cancel {
             .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst);
     }
 
+    /// Asks for an immediate stop, as a second signal does.
+    pub fn hurry(&self) {
+        self.0.fetch_max(2, Ordering::SeqCst);
+    }
+
     /// Routes SIGINT, SIGTERM and SIGHUP (a closed terminal or ssh session)
     /// to this token. Step processes run in their own process groups, so a
     /// Ctrl-C at the terminal reaches only comply, which then stops them

@@ -80,6 +80,17 @@ impl Engine {
         &self.name
     }
 
+    /// `path` as a bind mount's source, when the engine's containers run
+    /// on this machine (no `DOCKER_HOST`/`CONTAINER_HOST` pointing
+    /// elsewhere) and the mount syntax can carry it (no comma).
+    pub fn local_path_of(&self, path: &std::path::Path) -> Option<String> {
+        let remote = ["DOCKER_HOST", "CONTAINER_HOST"].iter().any(|name| {
+            std::env::var(name).is_ok_and(|host| !host.is_empty() && !host.starts_with("unix://"))
+        });
+        let path = path.to_str()?;
+        (!remote && !path.contains(',')).then(|| path.to_owned())
+    }
+
     /// A command line for the engine.
     pub fn command<I, S>(&self, args: I) -> Command
     where

@@ -109,6 +109,10 @@ pub(super) struct ExecArgs {
         requires_if("new", "baseline")
     )]
     pub(super) fail_on: FailOn,
+    /// Run every step of a docker or ssh target as its own `docker exec`
+    /// or ssh session, without the comply agent on the far side.
+    #[arg(long)]
+    pub(super) no_agent: bool,
     #[command(flatten)]
     pub(super) engine: EngineArgs,
     #[command(flatten)]

@@ -61,6 +61,9 @@ enum Command {
     /// Build the fixture images the gate uses, or remove what a killed gate left behind.
     #[command(subcommand)]
     Fixtures(FixturesCommand),
+    /// Run steps sent on standard input (what comply starts inside docker and ssh targets).
+    #[command(hide = true)]
+    Agent,
 }
 
 #[derive(Subcommand)]
@@ -133,6 +136,9 @@ pub fn main() -> ExitCode {
         Command::Fixtures(FixturesCommand::Build(args)) => fixtures::fixtures_build(args),
         Command::Fixtures(FixturesCommand::List(args)) => fixtures::fixtures_list(args),
         Command::Fixtures(FixturesCommand::Prune(args)) => fixtures::fixtures_prune(args),
+        Command::Agent => crate::target::agent::serve::serve()
+            .map(|()| exit_code::OK)
+            .map_err(|error| CliError::Environment(format!("comply agent: {error}"))),
     };
     let code = result.unwrap_or_else(|error| {
         print_error(&error);

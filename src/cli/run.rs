@@ -20,6 +20,7 @@ use crate::report::json::Document;
 use crate::report::{self, RunMeta, console::Console, junit::Dialect};
 use crate::results::RunReport;
 use crate::runner::{self, RunOptions};
+use crate::target::agent::Placement;
 use crate::target::{self, Target, spec::TargetSpec};
 
 pub(super) fn check_writable(path: &Path) -> Result<(), CliError> {
@@ -80,6 +81,11 @@ fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
             TargetSpec::Docker(container) => Box::new(target::docker::Docker::new(
                 args.exec.engine.engine(),
                 &container,
+                if args.exec.no_agent {
+                    Placement::Off
+                } else {
+                    Placement::Install
+                },
             )),
             TargetSpec::Ssh(address) => {
                 let options = match &ssh_options {
@@ -88,6 +94,7 @@ fn build_targets(args: &RunArgs) -> Result<Vec<Box<dyn Target>>, CliError> {
                         let options = target::ssh::SshOptions::multiplexed(
                             Duration::from_secs(args.connect_timeout),
                             args.ssh_options.clone(),
+                            !args.exec.no_agent,
                         )
                         .map_err(|error| CliError::Environment(error.to_string()))?;
                         ssh_options.insert(options).clone()
@@ -292,6 +299,7 @@ pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
         jobs: args.exec.jobs(2 * default_jobs()),
         limits: args.exec.limits(),
         partition: args.exec.partition,
+        agent: !args.exec.no_agent,
     };
     let cancel = supervise()?;
     let mut console = Console::new(Mode::Gate, true);

@@ -84,7 +84,13 @@ impl GateCase<'_> {
             return Verdict::new(Outcome::Interrupted, "not started: comply was interrupted");
         }
         let static_verdict = crate::lint::static_verdict(runbook, platform);
-        let instance = match instance::start(self.fixture, self.engine, self.run_id, self.cancel) {
+        let instance = match instance::start(
+            self.fixture,
+            self.engine,
+            self.run_id,
+            self.options.agent,
+            self.cancel,
+        ) {
             Ok(instance) => instance,
             Err(why) => return self.fixture_error(why.to_string()),
         };
@@ -100,7 +106,22 @@ impl GateCase<'_> {
                 cancel: self.cancel,
             },
         };
-        if let Err(why) = self.wait_ready(&running, record, "ready") {
+        let verdict = self.drive(&running, static_verdict, record);
+        if let Some(note) = running.runner.target.agent_note() {
+            record.notes.push(note);
+        }
+        verdict
+    }
+
+    /// Readiness, then the lifecycle's steps to its verdict.
+    fn drive(
+        &self,
+        running: &Running<'_>,
+        static_verdict: Option<Verdict>,
+        record: &mut Record,
+    ) -> Verdict {
+        let (runbook, scenario) = (running.runbook, running.scenario);
+        if let Err(why) = self.wait_ready(running, record, "ready") {
             return self.fixture_error(format!("the fixture did not become ready: {why}"));
         }
         let mut lifecycle = GateLifecycle::new(runbook.tier, scenario.expect, static_verdict);
@@ -110,15 +131,15 @@ impl GateCase<'_> {
                 Next::Run(step) => step,
             };
             let observed = match step {
-                GateStep::Scenario => self.scenario(&running, record),
-                GateStep::Probe => self.check(&running, step, &runbook.probe, record),
+                GateStep::Scenario => self.scenario(running, record),
+                GateStep::Probe => self.check(running, step, &runbook.probe, record),
                 GateStep::Verify | GateStep::VerifyAgain | GateStep::VerifyAfterRestart => {
-                    self.check(&running, step, runbook.verify_or_probe(), record)
+                    self.check(running, step, runbook.verify_or_probe(), record)
                 }
                 GateStep::Remediate | GateStep::RemediateAgain => {
-                    self.remediate(&running, step, record)
+                    self.remediate(running, step, record)
                 }
-                GateStep::Restart => Ok(self.restart(&running, record)),
+                GateStep::Restart => Ok(self.restart(running, record)),
             };
             match observed {
                 Ok(observed) => lifecycle.record(step, observed),

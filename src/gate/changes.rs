@@ -151,6 +151,8 @@ pub struct Tracker<S: Shell> {
 impl<S: Shell> Tracker<S> {
     pub fn new(shell: S, files: Files, fixture: &Fixture) -> Tracker<S> {
         let mut builder = GlobSetBuilder::new();
+        // Where the gate binds the agent: the engine makes the mount point.
+        builder.add(Glob::new(crate::target::agent::FIXTURE_PATH).expect("a plain path"));
         for pattern in &fixture.def.changes.ignore {
             builder.add(Glob::new(pattern).expect("validated when the fixture was loaded"));
         }

@@ -9,6 +9,7 @@ use super::vm;
 use crate::cancel::Cancel;
 use crate::engine::{Engine, FIXTURE_LABEL, GATE_LABEL};
 use crate::target::Target;
+use crate::target::agent::{FIXTURE_PATH, Placement};
 use crate::target::docker::Docker;
 use crate::target::ssh::Ssh;
 
@@ -25,13 +26,21 @@ pub fn start<'a>(
     fixture: &'a Fixture,
     engine: &'a Engine,
     run_id: &str,
+    agent: bool,
     cancel: &Cancel,
 ) -> Result<Box<dyn Instance + 'a>, GateError> {
     match fixture.def.kind {
         FixtureKind::Container => {
-            let guard = start_container(fixture, engine, run_id)?;
+            let agent = agent
+                .then(|| engine.local_path_of(&std::env::current_exe().ok()?))
+                .flatten();
+            let guard = start_container(fixture, engine, run_id, agent.as_deref())?;
+            let placement = match agent {
+                Some(_) => Placement::At(FIXTURE_PATH.to_owned()),
+                None => Placement::Off,
+            };
             Ok(Box::new(ContainerInstance {
-                docker: Docker::new(engine.clone(), &guard.id),
+                docker: Docker::new(engine.clone(), &guard.id, placement),
                 tracker: Tracker::new(
                     ContainerShell {
                         engine: engine.clone(),
@@ -58,10 +67,13 @@ pub fn start<'a>(
     }
 }
 
+/// Starts the fixture's container; `agent` is comply's binary, bound
+/// read-only at [`FIXTURE_PATH`] so that steps can go through an agent.
 fn start_container<'a>(
     fixture: &Fixture,
     engine: &'a Engine,
     run_id: &str,
+    agent: Option<&str>,
 ) -> Result<ContainerGuard<'a>, GateError> {
     let run = &fixture.def.run;
     let mut args = vec![
@@ -82,6 +94,12 @@ fn start_container<'a>(
     }
     for volume in &run.volumes {
         args.extend(["--volume".to_owned(), volume.clone()]);
+    }
+    if let Some(binary) = agent {
+        args.extend([
+            "--mount".to_owned(),
+            format!("type=bind,source={binary},target={FIXTURE_PATH},readonly"),
+        ]);
     }
     if let Some(signal) = &run.stop_signal {
         args.extend(["--stop-signal".to_owned(), signal.clone()]);

@@ -35,6 +35,9 @@ pub struct GateOptions {
     pub limits: StepLimits,
     /// The share of the cases this process runs (`--partition`).
     pub partition: Option<Partition>,
+    /// Steps in container fixtures go through the comply agent, bound
+    /// into each container read-only.
+    pub agent: bool,
 }
 
 /// What one case tests.

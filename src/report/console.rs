@@ -16,6 +16,8 @@ pub struct Console {
     /// Name targets on each line only when there are several.
     show_target: bool,
     progress: ProgressBar,
+    /// Agent fallback notes already shown: once per target, not per case.
+    told: std::collections::BTreeSet<(String, String)>,
 }
 
 fn style(kind: Status) -> Style {
@@ -38,6 +40,7 @@ impl Console {
             mode,
             show_target,
             progress: ProgressBar::hidden(),
+            told: Default::default(),
         }
     }
 
@@ -68,6 +71,7 @@ impl Console {
                 let line = self.case_line(case);
                 self.progress.suspend(|| crate::outln!("{line}"));
                 self.progress.inc(1);
+                self.tell_fallback(case);
             }
             Event::ExpiredWaiver { target, waiver } => {
                 let warning = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
@@ -81,6 +85,23 @@ impl Console {
                 });
             }
             Event::RunFinished(report) => self.summary(report),
+        }
+    }
+
+    /// Warns, once per target, that its steps could not go through the
+    /// agent (the cases' notes say it in the reports).
+    fn tell_fallback(&mut self, case: &CaseResult) {
+        for note in case
+            .notes
+            .iter()
+            .filter(|note| crate::target::agent::is_fallback_note(note))
+        {
+            if self.told.insert((case.target.clone(), note.clone())) {
+                let warning = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
+                self.progress.suspend(|| {
+                    anstream::eprintln!("{warning}warning{warning:#}: `{}`: {note}", case.target);
+                });
+            }
         }
     }
 

@@ -224,6 +224,10 @@ impl RunCase<'_> {
             .as_ref()
             .map_or(crate::platform::UNKNOWN, String::as_str);
         let verdict = self.decide(&job.runbook, job.waiver.as_ref(), &mut steps);
+        let notes = match steps.is_empty() {
+            true => Vec::new(),
+            false => self.target.agent_note().into_iter().collect(),
+        };
         CaseResult {
             runbook: job.runbook.clone(),
             target: self.target.name().to_owned(),
@@ -234,7 +238,7 @@ impl RunCase<'_> {
             duration: clock.elapsed(),
             waiver: job.waiver.clone(),
             gate: None,
-            notes: Vec::new(),
+            notes,
         }
     }
 

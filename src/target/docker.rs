@@ -5,9 +5,16 @@
 //! container, so the step timeout is enforced inside too (`timeout -s TERM
 //! -k 5 N`), and after a timeout or interruption every process of the step
 //! is killed by the step id it carries in its environment ([`super::remote`]).
+//!
+//! Unless told otherwise, steps go through an agent in the container
+//! ([`super::agent`]), one `docker exec` per connection rather than per
+//! step; the per-step exec is the fallback when no agent can start.
 
+use std::path::Path;
+use std::sync::OnceLock;
 use std::time::Duration;
 
+use super::agent::{self, AgentPool, Placement};
 use super::process::{self, Limits};
 use super::remote::{self, KILL_STEP, STEP_ID_VAR};
 use super::{Exit, StepOutput, StepRequest, StepResult, Target, TargetError, script};
@@ -18,14 +25,20 @@ pub struct Docker {
     engine: Engine,
     container: String,
     name: String,
+    agent: Option<AgentPool>,
 }
 
 impl Docker {
-    pub fn new(engine: Engine, container: &str) -> Docker {
+    pub fn new(engine: Engine, container: &str, placement: Placement) -> Docker {
+        let agent = match placement {
+            Placement::Off => None,
+            placement => Some(agent_pool(engine.clone(), container.to_owned(), placement)),
+        };
         Docker {
             engine,
             container: container.to_owned(),
             name: format!("docker:{container}"),
+            agent,
         }
     }
 
@@ -70,6 +83,12 @@ impl Docker {
                 said: line.trim().to_owned(),
             });
         }
+        self.stopped()
+    }
+
+    /// Why the container cannot be running the step any more, if it is
+    /// not running.
+    fn stopped(&self) -> Option<TargetError> {
         match self.engine.state(&self.container) {
             Ok(ContainerState::Running) => None,
             Ok(state) => Some(TargetError::ContainerStopped {
@@ -125,6 +144,28 @@ impl Target for Docker {
     }
 
     fn run_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult {
+        match self
+            .agent
+            .as_ref()
+            .and_then(|agent| agent.run_step(request, cancel))
+        {
+            Some(Err(TargetError::LostTrack { program, reason })) => Err(self
+                .stopped()
+                .unwrap_or(TargetError::LostTrack { program, reason })),
+            Some(result) => result,
+            None => self.exec_step(request, cancel),
+        }
+    }
+
+    fn agent_note(&self) -> Option<String> {
+        let why = self.agent.as_ref()?.unavailable()?;
+        Some(agent::fallback_note("`docker exec`", &why))
+    }
+}
+
+impl Docker {
+    /// Runs the step as its own `docker exec`.
+    fn exec_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult {
         let invocation = script::Invocation::of(request.script);
         let step_id = remote::new_step_id();
         let mut command = self
@@ -155,4 +196,66 @@ impl Target for Docker {
         }
         Ok(output)
     }
+}
+
+/// Agents in the container: `docker exec -i … AGENT agent`, with comply
+/// installed first where it is not already in place.
+fn agent_pool(engine: Engine, container: String, placement: Placement) -> AgentPool {
+    let installed: OnceLock<Result<String, String>> = OnceLock::new();
+    AgentPool::new(Box::new(move || {
+        let path = match &placement {
+            Placement::At(path) => path.clone(),
+            _ => installed
+                .get_or_init(|| {
+                    agent::install(&|script, args, stdin| {
+                        run_shell(&engine, &container, script, args, stdin)
+                    })
+                })
+                .clone()?,
+        };
+        Ok(engine.command([
+            "exec",
+            "--interactive",
+            "--workdir",
+            "/",
+            "--",
+            &container,
+            &path,
+            "agent",
+        ]))
+    }))
+}
+
+/// `docker exec [-i] CONTAINER sh -c SCRIPT sh ARGS…`: its stdout.
+fn run_shell(
+    engine: &Engine,
+    container: &str,
+    script: &str,
+    args: &[&str],
+    stdin: Option<&Path>,
+) -> Result<String, String> {
+    let mut command = engine.command(["exec"]);
+    if stdin.is_some() {
+        command.arg("--interactive");
+    }
+    command
+        .args(["--", container, "sh", "-c", script, "sh"])
+        .args(args);
+    command.stdin(match stdin {
+        Some(path) => std::fs::File::open(path)
+            .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?
+            .into(),
+        None => std::process::Stdio::null(),
+    });
+    let output = command
+        .output()
+        .map_err(|error| format!("cannot run `{}`: {error}", engine.name()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "installing it failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }

@@ -2,6 +2,7 @@
 //! `sh` itself, `docker exec -i … sh`, `ssh … sh` — that reads the script on
 //! standard input, so the process handling in [`process`] serves them all.
 
+pub mod agent;
 pub mod ansible;
 pub mod descendants;
 pub mod docker;
@@ -104,6 +105,12 @@ pub trait Target: Send + Sync {
     /// container is one clear `target-error` rather than a surprise later.
     fn check(&self) -> Result<(), TargetError> {
         Ok(())
+    }
+
+    /// Why steps here did not go through the in-target agent, when one
+    /// was meant to run them and could not start; cases say so.
+    fn agent_note(&self) -> Option<String> {
+        None
     }
 }
 

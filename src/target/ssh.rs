@@ -7,11 +7,12 @@
 //! step. Failures of ssh itself — unreachable host, refused key, unknown or
 //! changed host key — are `target-error`s that say which and what to do.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use super::agent::{self, AgentPool};
 use super::process::{self, Limits};
 use super::remote::{self, KILL_STEP, STEP_ID_VAR, shell_quote};
 use super::{Exit, StepOutput, StepRequest, StepResult, Target, TargetError, script};
@@ -29,6 +30,9 @@ pub struct SshOptions {
     pub control_dir: Option<Arc<tempfile::TempDir>>,
     /// Extra `-o` options (`--ssh-option`), e.g. `IdentityFile=…`.
     pub extra: Vec<String>,
+    /// Whether steps go through an agent on the host (installed in the
+    /// ssh user's cache directory), or each through its own session.
+    pub agent: bool,
 }
 
 impl SshOptions {
@@ -36,6 +40,7 @@ impl SshOptions {
     pub fn multiplexed(
         connect_timeout: Duration,
         extra: Vec<String>,
+        agent: bool,
     ) -> Result<SshOptions, TargetError> {
         let dir = tempfile::Builder::new()
             .prefix("comply-ssh-")
@@ -45,6 +50,7 @@ impl SshOptions {
             connect_timeout,
             control_dir: Some(Arc::new(dir)),
             extra,
+            agent,
         })
     }
 }
@@ -52,6 +58,15 @@ impl SshOptions {
 pub struct Ssh {
     address: Address,
     name: String,
+    client: Client,
+    agent: Option<AgentPool>,
+}
+
+/// How to start `ssh` for this host: everything an agent connection
+/// needs too.
+#[derive(Clone)]
+struct Client {
+    address: Address,
     options: SshOptions,
     program: PathBuf,
 }
@@ -79,52 +94,22 @@ impl Ssh {
             address.destination(),
             address.port.map(|p| format!(":{p}")).unwrap_or_default()
         );
+        let client = Client {
+            address: address.clone(),
+            options,
+            program: crate::program::resolve_program("ssh"),
+        };
+        let agent = client.options.agent.then(|| agent_pool(client.clone()));
         Ssh {
             address,
             name,
-            options,
-            program: crate::program::resolve_program("ssh"),
+            client,
+            agent,
         }
     }
 
-    /// `ssh` with comply's options, then `extra` options (`-O exit`), then
-    /// `--` and the destination, ready for a remote command. The `--` keeps
-    /// ssh from reading the destination or anything after it as an option
-    /// (OpenSSH parses options after the host name too).
     fn ssh(&self, extra: &[&str]) -> Command {
-        let mut command = Command::new(&self.program);
-        command.stdin(Stdio::null());
-        // ssh takes the first value it is given for an option: the user's
-        // own `--ssh-option`s come first so they win (ControlMaster=no).
-        for option in &self.options.extra {
-            command.arg("-o").arg(option);
-        }
-        command.args(["-o", "BatchMode=yes"]);
-        command.arg("-o").arg(format!(
-            "ConnectTimeout={}",
-            self.options.connect_timeout.as_secs().max(1)
-        ));
-        // Keep a dead server from holding a step until its timeout.
-        command.args([
-            "-o",
-            "ServerAliveInterval=15",
-            "-o",
-            "ServerAliveCountMax=3",
-        ]);
-        if let Some(dir) = &self.options.control_dir {
-            command.args(["-o", "ControlMaster=auto", "-o", "ControlPersist=60"]);
-            command
-                .arg("-o")
-                .arg(format!("ControlPath={}/%C", dir.path().display()));
-        }
-        if let Some(port) = self.address.port {
-            command.arg("-p").arg(port.to_string());
-        }
-        command
-            .args(extra)
-            .arg("--")
-            .arg(self.address.destination());
-        command
+        self.client.command(extra)
     }
 
     /// Says which ssh failure it was and what to do about it.
@@ -215,7 +200,7 @@ impl Ssh {
 
     /// Closes the master connection, if any.
     pub fn disconnect(&self) {
-        if self.options.control_dir.is_none() {
+        if self.client.options.control_dir.is_none() {
             return;
         }
         let _ = self
@@ -230,6 +215,94 @@ impl Drop for Ssh {
     fn drop(&mut self) {
         self.disconnect();
     }
+}
+
+impl Client {
+    /// `ssh` with comply's options, then `extra` options (`-O exit`), then
+    /// `--` and the destination, ready for a remote command. The `--` keeps
+    /// ssh from reading the destination or anything after it as an option
+    /// (OpenSSH parses options after the host name too).
+    fn command(&self, extra: &[&str]) -> Command {
+        let mut command = Command::new(&self.program);
+        command.stdin(Stdio::null());
+        // ssh takes the first value it is given for an option: the user's
+        // own `--ssh-option`s come first so they win (ControlMaster=no).
+        for option in &self.options.extra {
+            command.arg("-o").arg(option);
+        }
+        command.args(["-o", "BatchMode=yes"]);
+        command.arg("-o").arg(format!(
+            "ConnectTimeout={}",
+            self.options.connect_timeout.as_secs().max(1)
+        ));
+        // Keep a dead server from holding a step until its timeout.
+        command.args([
+            "-o",
+            "ServerAliveInterval=15",
+            "-o",
+            "ServerAliveCountMax=3",
+        ]);
+        if let Some(dir) = &self.options.control_dir {
+            command.args(["-o", "ControlMaster=auto", "-o", "ControlPersist=60"]);
+            command
+                .arg("-o")
+                .arg(format!("ControlPath={}/%C", dir.path().display()));
+        }
+        if let Some(port) = self.address.port {
+            command.arg("-p").arg(port.to_string());
+        }
+        command
+            .args(extra)
+            .arg("--")
+            .arg(self.address.destination());
+        command
+    }
+
+    /// `sh -c SCRIPT sh ARGS…` on the host: its stdout.
+    fn shell(&self, script: &str, args: &[&str], stdin: Option<&Path>) -> Result<String, String> {
+        let mut words = vec![
+            "sh".to_owned(),
+            "-c".to_owned(),
+            shell_quote(script),
+            "sh".to_owned(),
+        ];
+        words.extend(args.iter().map(|arg| shell_quote(arg)));
+        let mut command = self.command(&[]);
+        command.arg(words.join(" "));
+        if let Some(path) = stdin {
+            command.stdin(
+                std::fs::File::open(path)
+                    .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?,
+            );
+        }
+        let output = command
+            .output()
+            .map_err(|error| format!("cannot run ssh: {error}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "installing it failed ({}): {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+}
+
+/// Agents on the host: `ssh … 'cd / && exec AGENT agent'`, installed in
+/// the ssh user's cache directory first unless already there.
+fn agent_pool(client: Client) -> AgentPool {
+    let installed: OnceLock<Result<String, String>> = OnceLock::new();
+    AgentPool::new(Box::new(move || {
+        let path = installed
+            .get_or_init(|| {
+                agent::install(&|script, args, stdin| client.shell(script, args, stdin))
+            })
+            .clone()?;
+        let mut command = client.command(&[]);
+        command.arg(format!("cd / && exec {} agent", shell_quote(&path)));
+        Ok(command)
+    }))
 }
 
 /// The exit code of the check for `timeout` when the host has none.
@@ -262,6 +335,25 @@ impl Target for Ssh {
     }
 
     fn run_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult {
+        match self
+            .agent
+            .as_ref()
+            .and_then(|agent| agent.run_step(request, cancel))
+        {
+            Some(result) => result,
+            None => self.session_step(request, cancel),
+        }
+    }
+
+    fn agent_note(&self) -> Option<String> {
+        let why = self.agent.as_ref()?.unavailable()?;
+        Some(agent::fallback_note("ssh session", &why))
+    }
+}
+
+impl Ssh {
+    /// Runs the step in its own ssh session.
+    fn session_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult {
         let invocation = script::Invocation::of(request.script);
         let step_id = remote::new_step_id();
         // The remote login shell parses this line: every word is quoted,
@@ -314,6 +406,7 @@ mod tests {
                 connect_timeout: Duration::from_secs(1),
                 control_dir: None,
                 extra: vec![],
+                agent: false,
             },
         );
         let exit = ssh.ssh(&["-O", "exit"]);

@@ -109,3 +109,14 @@ pub fn start_fixture_on(
     );
     container
 }
+
+/// Removes a container started by hand (`docker run`) however the test ends.
+pub struct Removal(pub String);
+
+impl Drop for Removal {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["rm", "--force", &self.0])
+            .output();
+    }
+}

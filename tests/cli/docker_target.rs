@@ -1,7 +1,11 @@
 //! `comply run --target docker:CONTAINER` against real fixture containers
-//! started with testcontainers.
+//! started with testcontainers, each test through the in-target agent and
+//! through a `docker exec` per step (`--no-agent`): the outcomes must be
+//! the same.
 
 use std::time::{Duration, Instant};
+
+use rstest::rstest;
 
 use crate::containers::{docker, serial, start_fixture};
 use crate::support::Workspace;
@@ -10,8 +14,35 @@ fn unique(name: &str) -> String {
     format!("comply-test-{name}-{}", std::process::id())
 }
 
-#[test]
-fn steps_run_inside_the_container_and_timeouts_kill_inside() {
+/// How steps reach the container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Agent,
+    Exec,
+}
+
+impl Via {
+    pub fn args(self) -> &'static [&'static str] {
+        match self {
+            Via::Agent => &[],
+            Via::Exec => &["--no-agent"],
+        }
+    }
+
+    /// The name of a step's parent process: the agent (`agent-HASH`), or
+    /// the `timeout` a `docker exec` or ssh session runs the step under.
+    pub fn parent(self) -> &'static str {
+        match self {
+            Via::Agent => "agent-",
+            Via::Exec => "timeout",
+        }
+    }
+}
+
+#[rstest]
+fn steps_run_inside_the_container_and_timeouts_kill_inside(
+    #[values(Via::Agent, Via::Exec)] via: Via,
+) {
     let _serial = serial();
     let name = format!("{}.example", unique("target"));
     let container = start_fixture("debian12-systemd", &name);
@@ -25,9 +56,13 @@ fn steps_run_inside_the_container_and_timeouts_kill_inside() {
     ws.runbook("D-HANG")
         .probe("sleep 987654 & sleep 987655\n")
         .create();
+    ws.runbook("D-VIA")
+        .probe("cat /proc/$PPID/comm; exit 1\n")
+        .create();
     let started = Instant::now();
     ws.run()
         .args(["--target", &format!("docker:{name}"), "--timeout", "2"])
+        .args(via.args())
         .timeout(Duration::from_secs(60))
         .assert()
         .code(1);
@@ -36,6 +71,17 @@ fn steps_run_inside_the_container_and_timeouts_kill_inside() {
     assert_eq!(junit.case("D-OK").outcome(), "compliant");
     assert_eq!(junit.case("D-DRIFT").outcome(), "non-compliant");
     assert_eq!(junit.case("D-HANG").outcome(), "timeout");
+    let through = &junit.case("D-VIA").system_out;
+    assert!(through.contains(via.parent()), "{via:?}: {through}");
+    let json = ws.json();
+    assert!(
+        json["targets"][0]["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|case| case.get("notes").is_none_or(|notes| notes.is_null())),
+        "no fallback note: {json}"
+    );
     let suite = &junit.suites[0];
     assert_eq!(suite.properties["comply.target"], format!("docker:{name}"));
     assert_eq!(suite.properties["comply.platform"], "debian");
@@ -55,8 +101,8 @@ fn steps_run_inside_the_container_and_timeouts_kill_inside() {
     assert!(left.trim().is_empty(), "left running inside: {left}");
 }
 
-#[test]
-fn healing_inside_a_nixos_like_container() {
+#[rstest]
+fn healing_inside_a_nixos_like_container(#[values(Via::Agent, Via::Exec)] via: Via) {
     let _serial = serial();
     let name = unique("nixos");
     let container = start_fixture("nixos-like", &name);
@@ -83,6 +129,7 @@ fn healing_inside_a_nixos_like_container() {
                 "--json",
                 "report.json",
             ])
+            .args(via.args())
             .args(extra)
             .assert()
             .get_output()
@@ -119,8 +166,8 @@ fn healing_inside_a_nixos_like_container() {
     );
 }
 
-#[test]
-fn a_missing_or_stopped_container_is_a_target_error() {
+#[rstest]
+fn a_missing_or_stopped_container_is_a_target_error(#[values(Via::Agent, Via::Exec)] via: Via) {
     let _serial = serial();
     let ws = Workspace::new();
     ws.runbook("D-ANY").probe("exit 0\n").create();
@@ -128,6 +175,7 @@ fn a_missing_or_stopped_container_is_a_target_error() {
     let output = ws
         .run()
         .args(["--target", &format!("docker:{missing}")])
+        .args(via.args())
         .assert()
         .code(3)
         .get_output()
@@ -148,6 +196,7 @@ fn a_missing_or_stopped_container_is_a_target_error() {
     docker(&["stop", "--time", "1", container.id()]);
     ws.run()
         .args(["--target", &format!("docker:{stopped}")])
+        .args(via.args())
         .assert()
         .code(3);
     let message = ws.junit().case("D-ANY").message.clone().unwrap();
@@ -157,8 +206,10 @@ fn a_missing_or_stopped_container_is_a_target_error() {
     );
 }
 
-#[test]
-fn a_script_exiting_like_the_engine_is_still_the_scripts_verdict() {
+#[rstest]
+fn a_script_exiting_like_the_engine_is_still_the_scripts_verdict(
+    #[values(Via::Agent, Via::Exec)] via: Via,
+) {
     let _serial = serial();
     let name = unique("codes");
     let _container = start_fixture("debian12-systemd", &name);
@@ -166,6 +217,7 @@ fn a_script_exiting_like_the_engine_is_still_the_scripts_verdict() {
     ws.runbook("D-127").probe("no-such-command-here\n").create();
     ws.run()
         .args(["--target", &format!("docker:{name}")])
+        .args(via.args())
         .assert()
         .code(3);
     let case = ws.junit().case("D-127").clone();
@@ -175,4 +227,64 @@ fn a_script_exiting_like_the_engine_is_still_the_scripts_verdict() {
         "exit 127 of the script, not an engine failure"
     );
     assert!(case.system_out.contains("exit 127"));
+}
+
+/// An agent that cannot start — comply's copy would land on a `noexec`
+/// mount — leaves the steps to `docker exec`, with the same verdicts, and
+/// every case that ran steps says so.
+#[test]
+fn an_agent_that_cannot_start_falls_back_to_exec_and_says_so() {
+    let _serial = serial();
+    let name = unique("noexec");
+    let image = &crate::containers::fixture("debian12-systemd").image;
+    docker(&[
+        "run",
+        "--detach",
+        "--name",
+        &name,
+        "--tmpfs",
+        "/root:rw,noexec",
+        "--",
+        image,
+        "sleep",
+        "infinity",
+    ]);
+    let _remove = crate::containers::Removal(name.clone());
+    let ws = Workspace::new();
+    ws.runbook("D-OK").probe("exit 0\n").create();
+    ws.runbook("D-VIA")
+        .probe("cat /proc/$PPID/comm; exit 1\n")
+        .create();
+    let output = ws
+        .run()
+        .args(["--target", &format!("docker:{name}")])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let junit = ws.junit();
+    assert_eq!(junit.case("D-OK").outcome(), "compliant");
+    assert_eq!(junit.case("D-VIA").outcome(), "non-compliant");
+    assert!(
+        junit.case("D-VIA").system_out.contains(Via::Exec.parent()),
+        "{}",
+        junit.case("D-VIA").system_out
+    );
+    let json = ws.json();
+    for case in json["targets"][0]["cases"].as_array().unwrap() {
+        let notes = case["notes"].to_string();
+        assert!(
+            notes.contains(
+                "steps ran through a `docker exec` each: the comply agent could not start"
+            ) && notes.to_lowercase().contains("permission denied"),
+            "{notes}"
+        );
+    }
+    // Said once on the console, not once per case.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.matches("the comply agent could not start").count(),
+        1,
+        "{stderr}"
+    );
 }

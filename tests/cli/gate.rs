@@ -8,8 +8,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
+use rstest::rstest;
 
 use crate::containers::{fixtures, gate_containers, serial};
+use crate::docker_target::Via;
 use crate::support::{Junit, Workspace, browser_dom, browser_screenshot, validate_with_xsd};
 use comply::gate::fixture::FixtureKind;
 
@@ -20,8 +22,10 @@ fn corpus() -> String {
         .to_string()
 }
 
-#[test]
-fn each_broken_runbook_gets_exactly_its_outcome() {
+/// Through the agent bound into each fixture and through a `docker exec`
+/// per step, the corpus's outcomes are the same.
+#[rstest]
+fn each_broken_runbook_gets_exactly_its_outcome(#[values(Via::Agent, Via::Exec)] via: Via) {
     let _serial = serial();
     fixtures();
     let ws = Workspace::new();
@@ -36,6 +40,7 @@ fn each_broken_runbook_gets_exactly_its_outcome() {
             "--json",
             "gate.json",
         ])
+        .args(via.args())
         .timeout(Duration::from_secs(600))
         .assert()
         .code(1);
@@ -64,6 +69,12 @@ fn each_broken_runbook_gets_exactly_its_outcome() {
     })
     .collect();
     assert_eq!(junit.gate_outcomes(), expected);
+    // The agent ran the steps: no case fell back to `docker exec`.
+    assert!(
+        !ws.read("gate.json").contains("could not start"),
+        "{}",
+        ws.read("gate.json")
+    );
 
     let sed = junit
         .cases()
@@ -220,6 +231,41 @@ fn the_embedded_suite_is_green_on_both_fixtures() {
         "one passing article per scenario of LIN-SSH-001"
     );
     browser_screenshot(&ws.join("gate.html"), "html-report-gate");
+}
+
+/// The gate binds comply into each container fixture and runs the steps
+/// under it; `--no-agent` runs them under `docker exec`'s `timeout`.
+#[rstest]
+fn gate_steps_run_under_the_agent_bound_into_the_fixture(
+    #[values(Via::Agent, Via::Exec)] via: Via,
+) {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    let runbook = ws
+        .runbook("G-VIA-001")
+        .tier("L3")
+        .probe("echo \"under $(cat /proc/$PPID/comm)\"; exit 1\n")
+        .create();
+    std::fs::create_dir_all(runbook.join("scenarios")).unwrap();
+    std::fs::write(runbook.join("scenarios/any.broken.sh"), "exit 0\n").unwrap();
+    ws.comply()
+        .args(["gate", "--runbooks", "runbooks", "--junit", "report.xml"])
+        .args(["--fixture", "debian12-systemd"])
+        .args(via.args())
+        .assert()
+        .code(0);
+    let case = ws.junit().case("G-VIA-001").clone();
+    assert_eq!(case.outcome(), "escalated");
+    let expected = match via {
+        Via::Agent => "under .comply-agent",
+        Via::Exec => "under timeout",
+    };
+    assert!(
+        case.system_out.contains(expected),
+        "{via:?}: {}",
+        case.system_out
+    );
 }
 
 #[test]

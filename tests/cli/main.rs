@@ -1,6 +1,7 @@
 //! End-to-end tests of the `comply` binary: real processes, real reports.
 //! One test binary, one module per concern.
 
+mod agent;
 mod baseline;
 mod commands;
 mod concurrency;

@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use rstest::rstest;
 use testcontainers::{Container, GenericImage};
 
 use crate::containers::{docker, serial, start_fixture_on};
+use crate::docker_target::Via;
 use crate::support::{Junit, Workspace};
 
 /// A fixture container that accepts a key generated for the test, and a
@@ -91,14 +93,17 @@ impl SshHost {
     }
 }
 
-#[test]
-fn ssh_gives_the_same_outcomes_as_running_inside_and_multiplexes() {
+#[rstest]
+fn ssh_gives_the_same_outcomes_as_running_inside_and_multiplexes(
+    #[values(Via::Agent, Via::Exec)] via: Via,
+) {
     let _serial = serial();
     let host = SshHost::start("same");
     let ws = Workspace::new();
     ws.comply()
         .args(["run", "--target", &host.target(), "--junit", "ssh.xml"])
         .args(host.good_options())
+        .args(via.args())
         .assert()
         .code(1);
     ws.comply()
@@ -109,6 +114,7 @@ fn ssh_gives_the_same_outcomes_as_running_inside_and_multiplexes() {
             "--junit",
             "docker.xml",
         ])
+        .args(via.args())
         .assert()
         .code(1);
     let over_ssh = Junit::parse(&ws.read("ssh.xml"));
@@ -138,6 +144,18 @@ fn ssh_gives_the_same_outcomes_as_running_inside_and_multiplexes() {
         "journalctl -u ssh --no-pager | grep -c 'Accepted publickey' || true",
     ]);
     assert_eq!(logins.trim(), "1", "steps share one multiplexed connection");
+    // Which way the steps went: under the agent or under `timeout`.
+    ws.runbook("S-VIA")
+        .probe("cat /proc/$PPID/comm; exit 1\n")
+        .create();
+    ws.run()
+        .args(["--target", &host.target(), "--only", "S-VIA"])
+        .args(host.good_options())
+        .args(via.args())
+        .assert()
+        .code(1);
+    let through = ws.junit().case("S-VIA").system_out.clone();
+    assert!(through.contains(via.parent()), "{via:?}: {through}");
 }
 
 #[test]
@@ -271,8 +289,8 @@ fn an_inventory_runs_targets_in_parallel_and_a_dead_host_does_not_stall_them() {
     );
 }
 
-#[test]
-fn a_timed_out_step_is_killed_on_the_remote_host() {
+#[rstest]
+fn a_timed_out_step_is_killed_on_the_remote_host(#[values(Via::Agent, Via::Exec)] via: Via) {
     let _serial = serial();
     let host = SshHost::start("timeout");
     let ws = Workspace::new();
@@ -282,6 +300,7 @@ fn a_timed_out_step_is_killed_on_the_remote_host() {
     ws.run()
         .args(["--target", &host.target(), "--timeout", "2"])
         .args(host.good_options())
+        .args(via.args())
         .assert()
         .code(3);
     assert_eq!(ws.junit().case("S-HANG").outcome(), "timeout");

@@ -114,7 +114,13 @@ pub fn ssh_settings(image: &Path, fixture: &Fixture) -> Vec<String> {
 
 fn ssh_options(image: &Path, fixture: &Fixture) -> Result<SshOptions, GateError> {
     let settings = ssh_settings(image, fixture);
-    Ok(SshOptions::multiplexed(Duration::from_secs(5), settings)?)
+    // No agent: a copy of comply in the machine would show in its change
+    // manifests, and a step over ssh costs little next to the machine.
+    Ok(SshOptions::multiplexed(
+        Duration::from_secs(5),
+        settings,
+        false,
+    )?)
 }
 
 /// A fresh scratch directory for one machine; its name starts with this

@@ -1,0 +1,92 @@
+//! `comply agent`: the far end. It reads steps on standard input and runs
+//! each exactly as the `local` target runs a step on the machine comply is
+//! on — own process group, timeout with SIGTERM → grace → SIGKILL, output
+//! caps, separate streams, leftovers killed — and answers on standard
+//! output. It ends when its input ends (comply finished, or the connection
+//! was lost), stopping the step it is running at once.
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex, mpsc};
+
+use super::protocol::{self, FrameBuffer, Message, Step};
+use crate::cancel::Cancel;
+use crate::target::local::Local;
+use crate::target::{StepRequest, Target, descendants};
+
+/// What the reader thread and the step loop share.
+#[derive(Default)]
+struct Control {
+    /// comply is gone: run nothing more.
+    closed: bool,
+    /// The running step's token, for cancellation.
+    running: Option<Cancel>,
+}
+
+pub fn serve() -> io::Result<()> {
+    descendants::become_subreaper()?;
+    let mut out = io::stdout().lock();
+    protocol::hello().write_to(&mut out)?;
+    let control = Arc::new(Mutex::new(Control::default()));
+    let (steps, queue) = mpsc::channel::<Step>();
+    let reader_control = Arc::clone(&control);
+    std::thread::spawn(move || read_requests(&steps, &reader_control));
+    for step in queue {
+        let cancel = Cancel::new();
+        {
+            let mut control = control.lock().unwrap_or_else(|e| e.into_inner());
+            if control.closed {
+                break;
+            }
+            control.running = Some(cancel.clone());
+        }
+        Message::Started.write_to(&mut out)?;
+        let request = StepRequest {
+            script: &step.script,
+            env: step.env.clone(),
+            timeout: step.timeout(),
+            output_limit: step.output_limit,
+        };
+        let answer = match Local.run_step(&request, &cancel) {
+            Ok(output) => Message::Done(output),
+            Err(error) => Message::Failed((&error).into()),
+        };
+        control.lock().unwrap_or_else(|e| e.into_inner()).running = None;
+        answer.write_to(&mut out)?;
+        descendants::reap_exited();
+    }
+    out.flush()
+}
+
+/// Passes steps on and acts on cancellations as they arrive; at the end of
+/// input, or on a frame it cannot read, stops everything.
+fn read_requests(steps: &mpsc::Sender<Step>, control: &Mutex<Control>) {
+    let mut input = io::stdin().lock();
+    let mut buffer = FrameBuffer::default();
+    loop {
+        match protocol::read_message(&mut input, &mut buffer) {
+            Ok(Some(Message::Step(step))) => {
+                if steps.send(step).is_err() {
+                    return;
+                }
+            }
+            Ok(Some(Message::Cancel { urgent })) => {
+                let control = control.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(cancel) = &control.running {
+                    cancel.cancel();
+                    if urgent {
+                        cancel.hurry();
+                    }
+                }
+            }
+            Ok(Some(_)) | Ok(None) | Err(_) => {
+                let mut control = control.lock().unwrap_or_else(|e| e.into_inner());
+                control.closed = true;
+                if let Some(cancel) = &control.running {
+                    cancel.cancel();
+                    cancel.hurry();
+                }
+                return;
+            }
+        }
+    }
+}
