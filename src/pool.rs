@@ -19,6 +19,16 @@ pub fn run<T, M>(
     T: Sync,
     M: Send,
 {
+    if jobs <= 1 {
+        // One at a time needs no worker: handing every case to a thread
+        // and every message back cost a few context switches per case.
+        let on_message = std::cell::RefCell::new(on_message);
+        let send = |message: M| (on_message.borrow_mut())(message);
+        for item in items {
+            work(item, &send);
+        }
+        return;
+    }
     let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::channel::<M>();
     std::thread::scope(|scope| {
@@ -55,5 +65,19 @@ mod tests {
         );
         seen.sort_unstable();
         assert_eq!(seen, (0..100).map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn one_job_works_the_items_in_order_on_this_thread() {
+        let items: Vec<u32> = (0..10).collect();
+        let here = std::thread::current().id();
+        let mut seen = Vec::new();
+        super::run(
+            1,
+            &items,
+            |item, send| send((*item, std::thread::current().id())),
+            |message| seen.push(message),
+        );
+        assert_eq!(seen, items.iter().map(|i| (*i, here)).collect::<Vec<_>>());
     }
 }

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::target::process::with_read_buffer;
 use crate::target::{Captured, Exit, StepOutput, TargetError};
 
 /// Changes whenever a message changes meaning; both sides must agree.
@@ -265,19 +266,22 @@ pub enum Filled {
 impl FrameBuffer {
     /// Reads what is there (once).
     pub fn fill(&mut self, from: &mut impl Read) -> io::Result<Filled> {
-        let mut chunk = [0u8; 64 * 1024];
-        loop {
-            return match from.read(&mut chunk) {
-                Ok(0) => Ok(Filled::EndOfFile),
-                Ok(count) => {
-                    self.bytes.extend_from_slice(&chunk[..count]);
-                    Ok(Filled::Bytes)
-                }
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => Ok(Filled::WouldBlock),
-                Err(error) => Err(error),
-            };
-        }
+        with_read_buffer(|chunk| {
+            loop {
+                return match from.read(chunk) {
+                    Ok(0) => Ok(Filled::EndOfFile),
+                    Ok(count) => {
+                        self.bytes.extend_from_slice(&chunk[..count]);
+                        Ok(Filled::Bytes)
+                    }
+                    Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                        Ok(Filled::WouldBlock)
+                    }
+                    Err(error) => Err(error),
+                };
+            }
+        })
     }
 
     /// What has arrived and is not a message, as one line of text: what a
