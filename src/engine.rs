@@ -81,12 +81,23 @@ impl Engine {
     }
 
     /// `path` as a bind mount's source, when the engine's containers run
-    /// on this machine (no `DOCKER_HOST`/`CONTAINER_HOST` pointing
-    /// elsewhere) and the mount syntax can carry it (no comma).
+    /// on this machine — no `DOCKER_HOST`/`CONTAINER_HOST`, nor a docker
+    /// context, pointing elsewhere — and the mount syntax can carry it (no
+    /// comma).
     pub fn local_path_of(&self, path: &std::path::Path) -> Option<String> {
-        let remote = ["DOCKER_HOST", "CONTAINER_HOST"].iter().any(|name| {
-            std::env::var(name).is_ok_and(|host| !host.is_empty() && !host.starts_with("unix://"))
-        });
+        let elsewhere = |host: &str| !host.is_empty() && !host.starts_with("unix://");
+        let remote = ["DOCKER_HOST", "CONTAINER_HOST"]
+            .iter()
+            .any(|name| std::env::var(name).is_ok_and(|host| elsewhere(&host)))
+            || (self.name == "docker"
+                && self
+                    .output([
+                        "context",
+                        "inspect",
+                        "--format",
+                        "{{.Endpoints.docker.Host}}",
+                    ])
+                    .is_ok_and(|host| elsewhere(host.trim())));
         let path = path.to_str()?;
         (!remote && !path.contains(',')).then(|| path.to_owned())
     }

@@ -90,9 +90,11 @@ pub(super) struct ExecArgs {
     /// Cap every step's timeout at this many seconds.
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=crate::model::MAX_TIMEOUT_S))]
     pub(super) timeout: Option<u64>,
-    /// Bytes of stdout and of stderr kept per step; the rest is counted.
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
-    pub(super) output_limit: usize,
+    /// Bytes of stdout and of stderr kept per step (at most 256 MiB); the
+    /// rest is counted.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_OUTPUT_LIMIT))]
+    pub(super) output_limit: u64,
     /// Run only this shard of the cases (hash:K/N or count:K/N), for CI
     /// matrices; `comply merge` joins the shards' JSON reports.
     #[arg(long, value_name = "STRATEGY:K/N")]
@@ -118,6 +120,10 @@ pub(super) struct ExecArgs {
     #[command(flatten)]
     pub(super) report: ReportArgs,
 }
+
+/// The most `--output-limit` takes: two streams at it stay well inside
+/// an agent's frame.
+const MAX_OUTPUT_LIMIT: u64 = 256 * 1024 * 1024;
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum FailOn {
@@ -151,7 +157,7 @@ impl ExecArgs {
     pub(super) fn limits(&self) -> StepLimits {
         StepLimits {
             timeout_cap: self.timeout.map(Duration::from_secs),
-            output_limit: self.output_limit,
+            output_limit: self.output_limit as usize,
         }
     }
 }

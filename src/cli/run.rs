@@ -12,7 +12,7 @@ use super::args::{
 use super::fixtures::build_fixtures;
 use crate::cancel::Cancel;
 use crate::exit_code;
-use crate::gate::{GateOptions, fixture};
+use crate::gate::{GateAgent, GateOptions, fixture};
 use crate::lifecycle::Healing;
 use crate::load;
 use crate::outcome::Mode;
@@ -299,7 +299,10 @@ pub(super) fn gate(args: GateArgs) -> Result<i32, CliError> {
         jobs: args.exec.jobs(2 * default_jobs()),
         limits: args.exec.limits(),
         partition: args.exec.partition,
-        agent: !args.exec.no_agent,
+        agent: match args.exec.no_agent {
+            true => GateAgent::Off,
+            false => GateAgent::for_engine(&engine),
+        },
     };
     let cancel = supervise()?;
     let mut console = Console::new(Mode::Gate, true);

@@ -88,7 +88,7 @@ impl GateCase<'_> {
             self.fixture,
             self.engine,
             self.run_id,
-            self.options.agent,
+            &self.options.agent,
             self.cancel,
         ) {
             Ok(instance) => instance,

@@ -2,7 +2,8 @@
 //! It says where the case's steps run, restarts, reports its state for
 //! change tracking, and is torn down when dropped, however the case ends.
 
-use super::changes::{ContainerShell, Files, Manifest, Tracker};
+use super::GateAgent;
+use super::changes::{Files, Manifest, Tracker};
 use super::error::GateError;
 use super::fixture::{Fixture, FixtureKind};
 use super::vm;
@@ -26,26 +27,23 @@ pub fn start<'a>(
     fixture: &'a Fixture,
     engine: &'a Engine,
     run_id: &str,
-    agent: bool,
+    agent: &GateAgent,
     cancel: &Cancel,
 ) -> Result<Box<dyn Instance + 'a>, GateError> {
     match fixture.def.kind {
         FixtureKind::Container => {
-            let agent = agent
-                .then(|| engine.local_path_of(&std::env::current_exe().ok()?))
-                .flatten();
-            let guard = start_container(fixture, engine, run_id, agent.as_deref())?;
-            let placement = match agent {
-                Some(_) => Placement::At(FIXTURE_PATH.to_owned()),
-                None => Placement::Off,
+            let (binary, placement) = match agent {
+                GateAgent::Off => (None, Placement::Off),
+                GateAgent::Bind(binary) => (
+                    Some(binary.as_str()),
+                    Placement::At(FIXTURE_PATH.to_owned()),
+                ),
+                GateAgent::Unavailable(why) => (None, Placement::Unavailable(why.clone())),
             };
+            let guard = start_container(fixture, engine, run_id, binary)?;
             Ok(Box::new(ContainerInstance {
-                docker: Docker::new(engine.clone(), &guard.id, placement),
                 tracker: Tracker::new(
-                    ContainerShell {
-                        engine: engine.clone(),
-                        container: guard.id.clone(),
-                    },
+                    Docker::new(engine.clone(), &guard.id, placement),
                     Files::for_container(engine, &guard.id),
                     fixture,
                 ),
@@ -123,9 +121,10 @@ impl Drop for ContainerGuard<'_> {
     }
 }
 
+/// A container: the tracker owns its docker target, which the steps use
+/// too.
 struct ContainerInstance<'a> {
-    docker: Docker,
-    tracker: Tracker<ContainerShell>,
+    tracker: Tracker<Docker>,
     stop_timeout_s: u64,
     // Last: the container goes after everything that talks to it.
     guard: ContainerGuard<'a>,
@@ -133,10 +132,11 @@ struct ContainerInstance<'a> {
 
 impl Instance for ContainerInstance<'_> {
     fn target(&self) -> &dyn Target {
-        &self.docker
+        self.tracker.shell()
     }
 
     fn restart(&self, _cancel: &Cancel) -> Result<(), GateError> {
+        self.tracker.shell().close_agents();
         Ok(self
             .guard
             .engine

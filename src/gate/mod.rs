@@ -35,9 +35,48 @@ pub struct GateOptions {
     pub limits: StepLimits,
     /// The share of the cases this process runs (`--partition`).
     pub partition: Option<Partition>,
-    /// Steps in container fixtures go through the comply agent, bound
-    /// into each container read-only.
-    pub agent: bool,
+    /// How steps reach container fixtures.
+    pub agent: GateAgent,
+}
+
+/// How the steps of container fixtures run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GateAgent {
+    /// A `docker exec` each (`--no-agent`).
+    Off,
+    /// Through the comply agent: this binary, bound read-only into each
+    /// container.
+    Bind(String),
+    /// Wanted, impossible for this reason: a `docker exec` each, and every
+    /// case says why.
+    Unavailable(String),
+}
+
+impl GateAgent {
+    /// The agent of this gate run, decided once: comply's binary, if the
+    /// engine's containers run on this machine and the file is still the
+    /// one running.
+    pub fn for_engine(engine: &Engine) -> GateAgent {
+        let path = match std::env::current_exe() {
+            Ok(path) => path,
+            Err(error) => {
+                return GateAgent::Unavailable(format!("cannot find comply's binary: {error}"));
+            }
+        };
+        if !path.is_file() {
+            return GateAgent::Unavailable(format!(
+                "comply's binary `{}` was removed or replaced while it runs",
+                path.display()
+            ));
+        }
+        match engine.local_path_of(&path) {
+            Some(path) => GateAgent::Bind(path),
+            None => GateAgent::Unavailable(format!(
+                "`{}` is not on this machine, or its path cannot be bound",
+                engine.name()
+            )),
+        }
+    }
 }
 
 /// What one case tests.

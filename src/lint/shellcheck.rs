@@ -11,7 +11,7 @@ use super::{Check, Finding, Level};
 use crate::cancel::Cancel;
 use crate::model::Script;
 use crate::target::Exit;
-use crate::target::process::{self, Limits};
+use crate::target::process::{self, Leftovers, Limits};
 
 /// The largest script given to ShellCheck.
 const MAX_SCRIPT_BYTES: usize = 256 * 1024;
@@ -77,6 +77,8 @@ impl Shellcheck {
             timeout: TIMEOUT,
             grace: Duration::from_secs(1),
             output_limit: 16 * 1024 * 1024,
+
+            leftovers: Leftovers::Kill,
         };
         let output = match process::run_captured(
             command,

@@ -10,12 +10,11 @@
 //! ([`super::agent`]), one `docker exec` per connection rather than per
 //! step; the per-step exec is the fallback when no agent can start.
 
-use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use super::agent::{self, AgentPool, Placement};
-use super::process::{self, Limits};
+use super::agent::{self, AgentPool, Placement, Reuse};
+use super::process::{self, Leftovers, Limits};
 use super::remote::{self, KILL_STEP, STEP_ID_VAR};
 use super::{Exit, StepOutput, StepRequest, StepResult, Target, TargetError, script};
 use crate::cancel::Cancel;
@@ -26,19 +25,35 @@ pub struct Docker {
     container: String,
     name: String,
     agent: Option<AgentPool>,
+    /// Why there is no agent when one was wanted (the gate could not bind
+    /// comply into the container).
+    no_agent: Option<String>,
 }
 
 impl Docker {
     pub fn new(engine: Engine, container: &str, placement: Placement) -> Docker {
-        let agent = match placement {
-            Placement::Off => None,
-            placement => Some(agent_pool(engine.clone(), container.to_owned(), placement)),
+        let (agent, no_agent) = match placement {
+            Placement::Off => (None, None),
+            Placement::Unavailable(why) => (None, Some(why)),
+            placement => (
+                Some(agent_pool(engine.clone(), container.to_owned(), placement)),
+                None,
+            ),
         };
         Docker {
             engine,
             container: container.to_owned(),
             name: format!("docker:{container}"),
             agent,
+            no_agent,
+        }
+    }
+
+    /// Ends the idle agents: the gate does before restarting the
+    /// container, which would end them anyway.
+    pub fn close_agents(&self) {
+        if let Some(agent) = &self.agent {
+            agent.close_idle();
         }
     }
 
@@ -144,21 +159,29 @@ impl Target for Docker {
     }
 
     fn run_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult {
-        match self
-            .agent
-            .as_ref()
-            .and_then(|agent| agent.run_step(request, cancel))
-        {
-            Some(Err(TargetError::LostTrack { program, reason })) => Err(self
-                .stopped()
-                .unwrap_or(TargetError::LostTrack { program, reason })),
-            Some(result) => result,
+        let Some(agent) = &self.agent else {
+            return self.exec_step(request, cancel);
+        };
+        let step_id = remote::new_step_id();
+        match agent.run_step(request, &step_id, cancel) {
             None => self.exec_step(request, cancel),
+            Some(Err(TargetError::LostTrack { program, reason })) => {
+                // Whatever the step started may still run: stop it, as a
+                // timed-out `docker exec` step is stopped.
+                self.kill_step(&step_id);
+                Err(self
+                    .stopped()
+                    .unwrap_or(TargetError::LostTrack { program, reason }))
+            }
+            Some(result) => result,
         }
     }
 
     fn agent_note(&self) -> Option<String> {
-        let why = self.agent.as_ref()?.unavailable()?;
+        let why = match &self.no_agent {
+            Some(why) => why.clone(),
+            None => self.agent.as_ref()?.unavailable()?,
+        };
         Some(agent::fallback_note("`docker exec`", &why))
     }
 }
@@ -185,6 +208,8 @@ impl Docker {
             timeout: remote::client_timeout(request.timeout),
             grace: Duration::from_secs(2),
             output_limit: request.output_limit,
+
+            leftovers: Leftovers::Kill,
         };
         let mut output = process::run_captured(command, invocation.stdin, limits, cancel)?;
         if let Some(error) = self.engine_failure(&output) {
@@ -202,13 +227,16 @@ impl Docker {
 /// installed first where it is not already in place.
 fn agent_pool(engine: Engine, container: String, placement: Placement) -> AgentPool {
     let installed: OnceLock<Result<String, String>> = OnceLock::new();
-    AgentPool::new(Box::new(move || {
+    let launch = move |cancel: &Cancel| {
         let path = match &placement {
             Placement::At(path) => path.clone(),
             _ => installed
                 .get_or_init(|| {
                     agent::install(&|script, args, stdin| {
-                        run_shell(&engine, &container, script, args, stdin)
+                        let mut command =
+                            engine.command(["exec", "--interactive", "--", &container]);
+                        command.args(["sh", "-c", script, "sh"]).args(args);
+                        agent::install_output(command, stdin, cancel)
                     })
                 })
                 .clone()?,
@@ -223,39 +251,6 @@ fn agent_pool(engine: Engine, container: String, placement: Placement) -> AgentP
             &path,
             "agent",
         ]))
-    }))
-}
-
-/// `docker exec [-i] CONTAINER sh -c SCRIPT sh ARGS…`: its stdout.
-fn run_shell(
-    engine: &Engine,
-    container: &str,
-    script: &str,
-    args: &[&str],
-    stdin: Option<&Path>,
-) -> Result<String, String> {
-    let mut command = engine.command(["exec"]);
-    if stdin.is_some() {
-        command.arg("--interactive");
-    }
-    command
-        .args(["--", container, "sh", "-c", script, "sh"])
-        .args(args);
-    command.stdin(match stdin {
-        Some(path) => std::fs::File::open(path)
-            .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?
-            .into(),
-        None => std::process::Stdio::null(),
-    });
-    let output = command
-        .output()
-        .map_err(|error| format!("cannot run `{}`: {error}", engine.name()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "installing it failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    AgentPool::new(Box::new(launch), Reuse::Always)
 }

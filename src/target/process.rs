@@ -101,6 +101,21 @@ pub struct Limits {
     /// Between SIGTERM and SIGKILL after a timeout.
     pub grace: Duration,
     pub output_limit: usize,
+    pub leftovers: Leftovers,
+}
+
+/// What becomes of processes a step leaves behind when it ends on its own
+/// (after a timeout or interruption they are always killed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leftovers {
+    /// Killed, and a child still holding the step's output gets 100 ms:
+    /// the `local` target.
+    Kill,
+    /// Left running, and the step lasts until its output is closed or its
+    /// timeout, as a step run by `docker exec` or ssh does: the agent,
+    /// so that a daemon a remediation starts on a host without systemd
+    /// survives there either way.
+    Keep,
 }
 
 /// How long to wait for a background child to close inherited pipes after
@@ -120,10 +135,22 @@ enum Stop {
 }
 
 pub fn run_captured(
+    command: Command,
+    stdin: Vec<u8>,
+    limits: Limits,
+    cancel: &Cancel,
+) -> Result<StepOutput, TargetError> {
+    run_captured_as(command, stdin, limits, cancel, &descendants::new_step_id())
+}
+
+/// [`run_captured`] with the step id its processes carry given (the
+/// agent's steps carry the id comply chose, so comply can kill them by it).
+pub fn run_captured_as(
     mut command: Command,
     stdin: Vec<u8>,
     limits: Limits,
     cancel: &Cancel,
+    step_id: &str,
 ) -> Result<StepOutput, TargetError> {
     let program = command.get_program().to_string_lossy().into_owned();
     command
@@ -141,18 +168,20 @@ pub fn run_captured(
     command.process_group(0);
     // Inherited by everything the step starts, so what escapes the group
     // (`setsid`) is still known as the step's (see `descendants`).
-    let step_id = descendants::new_step_id();
-    command.env(STEP_ID_VAR, &step_id);
+    command.env(STEP_ID_VAR, step_id);
     let start = Instant::now();
     let mut child = command.spawn().map_err(|error| TargetError::Spawn {
         program: program.to_owned(),
         reason: error.to_string(),
     })?;
     let group = Pid::from_child(&child);
-    let result = StepProcess::new(&mut child, group, &step_id, stdin, limits, start)
+    let result = StepProcess::new(&mut child, group, step_id, stdin, limits, start)
         .and_then(|step| step.drive(cancel));
-    // Nothing the step started outlives it, whatever happened.
-    let leftovers = descendants::kill_leftovers(group, &step_id);
+    let ended_on_its_own =
+        matches!(&result, Ok(output) if matches!(output.exit, Exit::Code(_) | Exit::Signal(_)));
+    let keep = limits.leftovers == Leftovers::Keep && ended_on_its_own;
+    // Nothing the step started outlives it, unless kept (see `Leftovers`).
+    let leftovers = !keep && descendants::kill_leftovers(group, step_id);
     match result {
         Ok(mut output) => {
             output.leaked |= leftovers;
@@ -283,6 +312,9 @@ impl<'a> StepProcess<'a> {
     /// Applies timeouts, cancellation and the leak rule; returns when the
     /// next of them is due.
     fn act(&mut self, now: Instant, deadline: Instant, cancel: &Cancel) -> Instant {
+        if self.exited_at.is_some() && self.limits.leftovers == Leftovers::Keep {
+            return self.wait_for_holders(now, deadline, cancel);
+        }
         if let Some(exited_at) = self.exited_at {
             // The main process is gone but a pipe is still open: something
             // it started in the background holds it.
@@ -332,6 +364,25 @@ impl<'a> StepProcess<'a> {
             self.signal(rustix::process::Signal::KILL);
         }
         if self.killed { now + TICK } else { kill_at }
+    }
+
+    /// The main process is gone and something it started holds the output
+    /// open: wait for it to close, up to the timeout or cancellation, then
+    /// kill what holds it and stop reading.
+    fn wait_for_holders(&mut self, now: Instant, deadline: Instant, cancel: &Cancel) -> Instant {
+        let stop = if cancel.is_cancelled() {
+            Stop::Cancel
+        } else if now >= deadline {
+            Stop::Timeout
+        } else {
+            return deadline;
+        };
+        self.stop = Some(stop);
+        self.signal(rustix::process::Signal::KILL);
+        self.kill_escaped();
+        self.stdout = None;
+        self.stderr = None;
+        now
     }
 
     /// Signals the step's whole process group. The group may already be
@@ -479,6 +530,7 @@ mod tests {
             timeout: Duration::from_millis(timeout_ms),
             grace: Duration::from_millis(500),
             output_limit: 1024,
+            leftovers: Leftovers::Kill,
         };
         run_captured(
             Command::new("sh"),
@@ -569,6 +621,7 @@ mod tests {
             timeout: Duration::from_secs(60),
             grace: Duration::from_secs(5),
             output_limit: 1024,
+            leftovers: Leftovers::Kill,
         };
         let output =
             run_captured(Command::new("sh"), b"sleep 1000".to_vec(), limits, &cancel).unwrap();
@@ -581,6 +634,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             grace: Duration::from_secs(1),
             output_limit: 16,
+            leftovers: Leftovers::Kill,
         };
         let error = run_captured(
             Command::new("/nonexistent/sh"),

@@ -7,13 +7,13 @@
 //! step. Failures of ssh itself — unreachable host, refused key, unknown or
 //! changed host key — are `target-error`s that say which and what to do.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use super::agent::{self, AgentPool};
-use super::process::{self, Limits};
+use super::agent::{self, AgentPool, Reuse};
+use super::process::{self, Leftovers, Limits};
 use super::remote::{self, KILL_STEP, STEP_ID_VAR, shell_quote};
 use super::{Exit, StepOutput, StepRequest, StepResult, Target, TargetError, script};
 use crate::cancel::Cancel;
@@ -258,8 +258,9 @@ impl Client {
         command
     }
 
-    /// `sh -c SCRIPT sh ARGS…` on the host: its stdout.
-    fn shell(&self, script: &str, args: &[&str], stdin: Option<&Path>) -> Result<String, String> {
+    /// `sh -c SCRIPT sh ARGS…` on the host, with `-T` (no terminal, even
+    /// where the user's configuration asks for one): the command.
+    fn shell(&self, script: &str, args: &[&str]) -> Command {
         let mut words = vec![
             "sh".to_owned(),
             "-c".to_owned(),
@@ -267,42 +268,29 @@ impl Client {
             "sh".to_owned(),
         ];
         words.extend(args.iter().map(|arg| shell_quote(arg)));
-        let mut command = self.command(&[]);
+        let mut command = self.command(&["-T"]);
         command.arg(words.join(" "));
-        if let Some(path) = stdin {
-            command.stdin(
-                std::fs::File::open(path)
-                    .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?,
-            );
-        }
-        let output = command
-            .output()
-            .map_err(|error| format!("cannot run ssh: {error}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "installing it failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-        }
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        command
     }
 }
 
-/// Agents on the host: `ssh … 'cd / && exec AGENT agent'`, installed in
+/// Agents on the host: `ssh -T … 'cd / && exec AGENT agent'`, installed in
 /// the ssh user's cache directory first unless already there.
 fn agent_pool(client: Client) -> AgentPool {
     let installed: OnceLock<Result<String, String>> = OnceLock::new();
-    AgentPool::new(Box::new(move || {
+    let launch = move |cancel: &Cancel| {
         let path = installed
             .get_or_init(|| {
-                agent::install(&|script, args, stdin| client.shell(script, args, stdin))
+                agent::install(&|script, args, stdin| {
+                    agent::install_output(client.shell(script, args), stdin, cancel)
+                })
             })
             .clone()?;
-        let mut command = client.command(&[]);
+        let mut command = client.command(&["-T"]);
         command.arg(format!("cd / && exec {} agent", shell_quote(&path)));
         Ok(command)
-    }))
+    };
+    AgentPool::new(Box::new(launch), Reuse::NotAfterChange)
 }
 
 /// The exit code of the check for `timeout` when the host has none.
@@ -335,13 +323,19 @@ impl Target for Ssh {
     }
 
     fn run_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> StepResult {
-        match self
-            .agent
-            .as_ref()
-            .and_then(|agent| agent.run_step(request, cancel))
-        {
-            Some(result) => result,
+        let Some(agent) = &self.agent else {
+            return self.session_step(request, cancel);
+        };
+        let step_id = remote::new_step_id();
+        match agent.run_step(request, &step_id, cancel) {
             None => self.session_step(request, cancel),
+            Some(Err(error @ TargetError::LostTrack { .. })) => {
+                // Whatever the step started may still run: stop it, as a
+                // timed-out step in its own session is stopped.
+                self.kill_step(&step_id);
+                Err(error)
+            }
+            Some(result) => result,
         }
     }
 
@@ -381,6 +375,8 @@ impl Ssh {
             timeout: remote::client_timeout(request.timeout),
             grace: Duration::from_secs(2),
             output_limit: request.output_limit,
+
+            leftovers: Leftovers::Kill,
         };
         let mut output = process::run_captured(command, invocation.stdin, limits, cancel)?;
         if Self::ssh_failed(&output) {

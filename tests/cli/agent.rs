@@ -1,23 +1,48 @@
 //! The in-target agent (`comply agent`), driven through comply's own agent
 //! client on this machine: every step must come out exactly as the `local`
-//! target runs it, cancellation must reach it, a lost agent must never
-//! look like a verdict, and an agent that dies while idle (as in a
-//! container restart) must cost nothing but a new connection.
+//! target runs it — but for what it leaves in the background, which
+//! survives as it does a step run by `docker exec` or ssh — cancellation
+//! must reach it, a lost agent must never look like a verdict nor get the
+//! step run twice, and an agent that died while idle (as in a container
+//! restart) must cost nothing but a new connection.
 
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use comply::cancel::Cancel;
-use comply::target::agent::AgentPool;
+use comply::target::agent::{AgentPool, Reuse};
 use comply::target::local::Local;
-use comply::target::{Exit, StepOutput, StepRequest, Target, TargetError};
+use comply::target::{Exit, StepOutput, StepRequest, StepResult, Target, TargetError};
+
+fn agents_reused(reuse: Reuse) -> AgentPool {
+    AgentPool::new(
+        Box::new(|_: &Cancel| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_comply"));
+            command.arg("agent");
+            Ok(command)
+        }),
+        reuse,
+    )
+}
 
 fn agents() -> AgentPool {
-    AgentPool::new(Box::new(|| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_comply"));
-        command.arg("agent");
-        Ok(command)
-    }))
+    agents_reused(Reuse::Always)
+}
+
+/// A fresh step id, as the docker and ssh targets make one per step.
+fn id() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+fn run(pool: &AgentPool, request: &StepRequest<'_>, cancel: &Cancel) -> Option<StepResult> {
+    pool.run_step(request, &id(), cancel)
 }
 
 fn request(script: &str, timeout_s: u64, output_limit: usize) -> StepRequest<'_> {
@@ -58,22 +83,19 @@ fn steps_through_the_agent_come_out_as_local_steps_do() {
         "exit 0",
         "echo out; echo err >&2; exit 1",
         "exit 7",
-        "printf '%s' \"$COMPLY_INPUT_DAYS|$COMPLY_STEP|$COMPLY_STEP_ID_SET\"; [ -n \"$COMPLY_STEP_ID\" ]",
+        "printf '%s' \"$COMPLY_INPUT_DAYS|$COMPLY_STEP\"; [ -n \"$COMPLY_STEP_ID\" ]",
         "head -c 5000 /dev/zero | tr '\\0' x; head -c 3000 /dev/zero | tr '\\0' y >&2",
         "printf 'bytes \\377\\000 end'",
         "pwd; read line || echo 'stdin is empty'",
         "kill -TERM $$",
-        "sleep 987621 >/dev/null 2>&1 & sleep 0.2; exit 0",
-        "setsid sleep 987622 & sleep 0.2; echo done",
+        "sleep 0.05 & wait; echo waited",
         "#!/usr/bin/env python3\nimport sys\nprint('python', sys.stdin.read() == '')\n",
         "#!/bin/bash -e\nfalse\necho unreachable\n",
         "#!/nonexistent/interpreter\nexit 0\n",
     ];
     for script in scripts {
         let local = Local.run_step(&request(script, 10, 4096), &cancel);
-        let agent = pool
-            .run_step(&request(script, 10, 4096), &cancel)
-            .expect("the agent starts");
+        let agent = run(&pool, &request(script, 10, 4096), &cancel).expect("the agent starts");
         match (&local, &agent) {
             (Ok(local), Ok(agent)) => {
                 assert_eq!(comparable(agent), comparable(local), "{script}")
@@ -85,8 +107,7 @@ fn steps_through_the_agent_come_out_as_local_steps_do() {
     assert_eq!(pool.unavailable(), None);
     // The same assertions on a real difference would have failed: the
     // comparison sees what the scripts print.
-    let seen = pool
-        .run_step(&request("echo out; exit 1", 10, 4096), &cancel)
+    let seen = run(&pool, &request("echo out; exit 1", 10, 4096), &cancel)
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -99,13 +120,13 @@ fn steps_through_the_agent_come_out_as_local_steps_do() {
 fn timeouts_kill_the_step_and_what_it_started() {
     let pool = agents();
     let started = Instant::now();
-    let output = pool
-        .run_step(
-            &request("sleep 987631 & sleep 987632", 1, 4096),
-            &Cancel::new(),
-        )
-        .unwrap()
-        .unwrap();
+    let output = run(
+        &pool,
+        &request("sleep 987631 & sleep 987632", 1, 4096),
+        &Cancel::new(),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(output.exit, Exit::TimedOut);
     assert!(started.elapsed() < Duration::from_secs(8));
     let left = Command::new("pgrep")
@@ -125,10 +146,13 @@ fn cancellation_reaches_the_running_step() {
         later.cancel();
     });
     let started = Instant::now();
-    let output = pool
-        .run_step(&request("trap '' TERM; sleep 987641", 60, 4096), &cancel)
-        .unwrap()
-        .unwrap();
+    let output = run(
+        &pool,
+        &request("trap '' TERM; sleep 987641", 60, 4096),
+        &cancel,
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(output.exit, Exit::Cancelled);
     // TERM is ignored: the agent's one-second grace, then SIGKILL.
     assert!(
@@ -147,8 +171,7 @@ fn cancellation_reaches_the_running_step() {
 fn an_agent_that_died_while_idle_is_replaced_and_the_step_runs_once() {
     let pool = agents();
     let cancel = Cancel::new();
-    let first = pool
-        .run_step(&request("echo $PPID", 10, 4096), &cancel)
+    let first = run(&pool, &request("echo $PPID", 10, 4096), &cancel)
         .unwrap()
         .unwrap();
     let agent_pid = String::from_utf8(first.stdout.bytes).unwrap();
@@ -161,8 +184,7 @@ fn an_agent_that_died_while_idle_is_replaced_and_the_step_runs_once() {
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("ran");
     let script = format!("echo once >> '{}'; echo $PPID", marker.display());
-    let second = pool
-        .run_step(&request(&script, 10, 4096), &cancel)
+    let second = run(&pool, &request(&script, 10, 4096), &cancel)
         .unwrap()
         .unwrap();
     assert_eq!(second.exit, Exit::Code(0));
@@ -178,12 +200,12 @@ fn an_agent_that_died_while_idle_is_replaced_and_the_step_runs_once() {
 #[test]
 fn an_agent_lost_during_a_step_is_an_error_not_a_verdict() {
     let pool = agents();
-    let result = pool
-        .run_step(
-            &request("kill -KILL $PPID; sleep 1; exit 0", 10, 4096),
-            &Cancel::new(),
-        )
-        .expect("the agent started");
+    let result = run(
+        &pool,
+        &request("kill -KILL $PPID; sleep 1; exit 0", 10, 4096),
+        &Cancel::new(),
+    )
+    .expect("the agent started");
     match result {
         Err(TargetError::LostTrack { program, reason }) => {
             assert_eq!(program, "comply agent");
@@ -195,28 +217,114 @@ fn an_agent_lost_during_a_step_is_an_error_not_a_verdict() {
 
 #[test]
 fn an_agent_that_cannot_start_says_why_and_runs_nothing() {
-    let pool = AgentPool::new(Box::new(|| {
-        let mut command = Command::new("sh");
-        command.args(["-c", "echo 'exec format error: agent-1234' >&2; exit 126"]);
-        Ok(command)
-    }));
-    assert!(
-        pool.run_step(&request("exit 0", 10, 16), &Cancel::new())
-            .is_none()
+    let pool = AgentPool::new(
+        Box::new(|_: &Cancel| {
+            let mut command = Command::new("sh");
+            command.args(["-c", "echo 'exec format error: agent-1234' >&2; exit 126"]);
+            Ok(command)
+        }),
+        Reuse::Always,
     );
+    assert!(run(&pool, &request("exit 0", 10, 16), &Cancel::new()).is_none());
     let why = pool.unavailable().expect("a reason");
     assert!(why.contains("exec format error: agent-1234"), "{why}");
     // Decided once: the next step is not tried through it either.
-    assert!(
-        pool.run_step(&request("exit 0", 10, 16), &Cancel::new())
-            .is_none()
-    );
+    assert!(run(&pool, &request("exit 0", 10, 16), &Cancel::new()).is_none());
 
-    let refused = AgentPool::new(Box::new(|| Err("no writable place".to_owned())));
-    assert!(
-        refused
-            .run_step(&request("exit 0", 10, 16), &Cancel::new())
-            .is_none()
+    let refused = AgentPool::new(
+        Box::new(|_: &Cancel| Err("no writable place".to_owned())),
+        Reuse::Always,
     );
+    assert!(run(&refused, &request("exit 0", 10, 16), &Cancel::new()).is_none());
     assert_eq!(refused.unavailable().as_deref(), Some("no writable place"));
+}
+
+/// What a step leaves running in the background survives it, as it does a
+/// step run by `docker exec` or ssh (a daemon a remediation starts on a
+/// host without systemd); what a timed-out step leaves is killed (above).
+#[test]
+fn what_a_step_leaves_in_the_background_survives_it() {
+    let pool = agents();
+    let cancel = Cancel::new();
+    let output = run(
+        &pool,
+        &request("nohup sleep 987651 >/dev/null 2>&1 & exit 0", 10, 4096),
+        &cancel,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!((output.exit, output.leaked), (Exit::Code(0), false));
+    let check = run(
+        &pool,
+        &request("pgrep -f 'sleep 98765[1]'", 10, 4096),
+        &cancel,
+    )
+    .unwrap()
+    .unwrap();
+    let _ = Command::new("pkill")
+        .args(["-f", "sleep 98765[1]"])
+        .status();
+    assert_eq!(check.exit, Exit::Code(0), "the daemon was killed");
+}
+
+/// A connection that ends after the step was written may have run it —
+/// the `Started` frame may be what was lost: the step is an error, never
+/// sent again, and the target does not fall back to running it its old way.
+#[test]
+fn a_step_written_to_a_connection_that_then_ends_is_never_sent_again() {
+    let launches = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&launches);
+    // Says a correct hello, reads part of the step, and exits.
+    let version = env!("CARGO_PKG_VERSION");
+    let hello = format!(
+        "printf '\\000\\000\\000\\{:03o}H\\000\\000\\000\\001{version}'; head -c 8 >/dev/null",
+        5 + version.len()
+    );
+    let pool = AgentPool::new(
+        Box::new(move |_: &Cancel| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let mut command = Command::new("sh");
+            command.args(["-c", &hello]);
+            Ok(command)
+        }),
+        Reuse::Always,
+    );
+    let result = run(&pool, &request("exit 0", 10, 16), &Cancel::new());
+    match result {
+        Some(Err(TargetError::LostTrack { reason, .. })) => {
+            assert!(reason.contains("stopped during the step"), "{reason}")
+        }
+        other => panic!("a step that may have run must be an error: {other:?}"),
+    }
+    assert_eq!(launches.load(Ordering::SeqCst), 1, "sent once");
+    assert_eq!(pool.unavailable(), None, "and not given to the old way");
+}
+
+/// Over ssh, a session's limits, umask and environment come from PAM when
+/// it opens: after a remediation the next step gets a new agent, as it
+/// would get a new session; through `docker exec` the agent is kept.
+#[test]
+fn an_agent_is_not_reused_after_a_change_where_sessions_matter() {
+    let step = |role: &str| StepRequest {
+        script: "echo $PPID",
+        env: vec![("COMPLY_STEP".to_owned(), role.to_owned())],
+        timeout: Duration::from_secs(10),
+        output_limit: 64,
+    };
+    for (reuse, same) in [(Reuse::NotAfterChange, false), (Reuse::Always, true)] {
+        let pool = agents_reused(reuse);
+        let cancel = Cancel::new();
+        let agent = |role: &str| {
+            run(&pool, &step(role), &cancel)
+                .unwrap()
+                .unwrap()
+                .stdout
+                .bytes
+        };
+        let probe = agent("probe");
+        assert_eq!(agent("probe"), probe, "{reuse:?}: a probe keeps its agent");
+        let remediation = agent("remediate");
+        assert_eq!(remediation, probe, "{reuse:?}");
+        assert_eq!(agent("verify") == remediation, same, "{reuse:?}");
+    }
 }

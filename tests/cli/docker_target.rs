@@ -288,3 +288,34 @@ fn an_agent_that_cannot_start_falls_back_to_exec_and_says_so() {
         "{stderr}"
     );
 }
+
+/// A daemon a step starts in the background (as an init script does on a
+/// host without systemd) outlives the step on both paths, so the next
+/// step sees it running.
+#[rstest]
+fn what_a_step_starts_in_the_background_outlives_it(#[values(Via::Agent, Via::Exec)] via: Via) {
+    let _serial = serial();
+    let name = unique("daemon");
+    let container = start_fixture("debian12-systemd", &name);
+    let ws = Workspace::new();
+    ws.runbook("D-A-START")
+        .probe("nohup sleep 987661 >/dev/null 2>&1 &\nexit 0\n")
+        .create();
+    ws.runbook("D-B-CHECK")
+        .probe("pgrep -f 'sleep 98766[1]'\n")
+        .create();
+    ws.run()
+        .args(["--target", &format!("docker:{name}"), "--jobs", "1"])
+        .args(via.args())
+        .assert()
+        .code(0);
+    let junit = ws.junit();
+    assert_eq!(junit.case("D-A-START").outcome(), "compliant");
+    assert_eq!(
+        junit.case("D-B-CHECK").outcome(),
+        "compliant",
+        "{via:?}: {}",
+        junit.case("D-B-CHECK").system_out
+    );
+    docker(&["exec", container.id(), "pkill", "-f", "sleep 98766[1]"]);
+}

@@ -4,12 +4,14 @@
 //! message each way instead of a new `docker exec` or ssh session.
 //!
 //! When no agent can be started the pool says why, once, and the target
-//! runs steps its old way; a step is never run twice: a connection lost
-//! before the agent said `Started` never ran it (a restarted container
-//! kills its agents), one lost after that is a `target-error`.
+//! runs steps its old way. A step is sent once: only a connection found
+//! dead before the step was written to it is replaced and the step sent on
+//! another; one lost after that is a `target-error`, whether or not the
+//! agent had said `Started` (the frame may be what was lost).
 
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -32,11 +34,25 @@ const CANCEL_MARGIN: Duration = Duration::from_secs(10);
 const EXIT_WAIT: Duration = Duration::from_secs(2);
 
 /// Makes the command that starts an agent, or says why there is none
-/// (installing it first where needed).
-pub type Launcher = Box<dyn Fn() -> Result<Command, String> + Send + Sync>;
+/// (installing it first where needed, which the token can interrupt).
+pub type Launcher = Box<dyn Fn(&Cancel) -> Result<Command, String> + Send + Sync>;
+
+/// Whether a connection serves the next step after a step that may have
+/// changed the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reuse {
+    /// Always: a `docker exec` session's environment, limits and umask
+    /// come from the container's configuration, which steps do not change.
+    Always,
+    /// Not after a remediation or scenario: an ssh session's limits, umask
+    /// and environment come from PAM when it opens, and the next step must
+    /// see what a remediation changed there, as a new session would.
+    NotAfterChange,
+}
 
 pub struct AgentPool {
     launch: Launcher,
+    reuse: Reuse,
     state: Mutex<State>,
 }
 
@@ -48,9 +64,10 @@ struct State {
 }
 
 impl AgentPool {
-    pub fn new(launch: Launcher) -> AgentPool {
+    pub fn new(launch: Launcher, reuse: Reuse) -> AgentPool {
         AgentPool {
             launch,
+            reuse,
             state: Mutex::new(State::default()),
         }
     }
@@ -64,10 +81,27 @@ impl AgentPool {
         self.state().unavailable.clone()
     }
 
-    /// Runs the step through an agent; `None` when there is none, and the
-    /// step did not run.
-    pub fn run_step(&self, request: &StepRequest<'_>, cancel: &Cancel) -> Option<StepResult> {
+    fn give_up(&self, reason: String) {
+        self.state().unavailable.get_or_insert(reason);
+    }
+
+    /// Ends every idle agent (the gate does before it restarts a
+    /// container, which would end them anyway).
+    pub fn close_idle(&self) {
+        let idle = std::mem::take(&mut self.state().idle);
+        close_all(idle);
+    }
+
+    /// Runs the step through an agent, its processes carrying `step_id`;
+    /// `None` when there is no agent, and the step did not run.
+    pub fn run_step(
+        &self,
+        request: &StepRequest<'_>,
+        step_id: &str,
+        cancel: &Cancel,
+    ) -> Option<StepResult> {
         let step = Message::Step(Step {
+            step_id: step_id.to_owned(),
             script: request.script.to_owned(),
             env: request.env.clone(),
             timeout_ms: request.timeout.as_millis() as u64,
@@ -75,53 +109,82 @@ impl AgentPool {
         })
         .encode();
         loop {
-            let (mut connection, fresh) = {
+            let idle = {
                 let mut state = self.state();
                 if state.unavailable.is_some() {
                     return None;
                 }
-                match state.idle.pop() {
-                    Some(connection) => (connection, false),
-                    None => {
-                        drop(state);
-                        match self.connect() {
-                            Ok(connection) => (connection, true),
-                            Err(reason) => {
-                                self.state().unavailable.get_or_insert(reason);
-                                return None;
-                            }
-                        }
-                    }
-                }
+                state.idle.pop()
             };
-            match connection.run(&step, request.timeout, cancel) {
+            let (mut connection, fresh) = match idle {
+                // An agent that died while idle (its container restarted)
+                // is replaced before anything is written to it.
+                Some(mut connection) => {
+                    if !connection.is_alive() {
+                        continue;
+                    }
+                    (connection, false)
+                }
+                None => match self.connect(cancel) {
+                    Ok(connection) => (connection, true),
+                    Err(reason) => {
+                        self.give_up(reason);
+                        return None;
+                    }
+                },
+            };
+            match connection.run(&step, step_id, request.timeout, cancel) {
                 Ran::Answered(result) => {
-                    self.state().idle.push(connection);
+                    if self.reuse == Reuse::Always || !changes_host(request) {
+                        self.state().idle.push(connection);
+                    }
                     return Some(result);
                 }
                 Ran::Lost(error) => return Some(Err(error)),
-                Ran::NotStarted(reason) if fresh => {
-                    self.state().unavailable.get_or_insert(reason);
+                Ran::NotSent(reason) if fresh => {
+                    self.give_up(reason);
                     return None;
                 }
-                // Idle agents die with their container's restart: start afresh.
-                Ran::NotStarted(_) => self.state().idle.clear(),
+                Ran::NotSent(_) => {}
             }
         }
     }
 
-    fn connect(&self) -> Result<Connection, String> {
-        let command = (self.launch)()?;
-        Connection::start(command)
+    fn connect(&self, cancel: &Cancel) -> Result<Connection, String> {
+        let command = (self.launch)(cancel)?;
+        Connection::start(command, cancel)
     }
+}
+
+impl Drop for AgentPool {
+    fn drop(&mut self) {
+        self.close_idle();
+    }
+}
+
+/// Whether the step is one that changes the host on purpose.
+fn changes_host(request: &StepRequest<'_>) -> bool {
+    request.env.iter().any(|(name, value)| {
+        name == "COMPLY_STEP" && matches!(value.as_str(), "remediate" | "scenario")
+    })
+}
+
+/// Closes every agent's input first, then waits for them all: one wait,
+/// not one per agent.
+fn close_all(mut connections: Vec<Connection>) {
+    for connection in &mut connections {
+        connection.stdin = None;
+    }
+    drop(connections);
 }
 
 /// What became of one step sent to an agent.
 enum Ran {
     Answered(StepResult),
-    /// The agent went away before starting the step.
-    NotStarted(String),
-    /// The agent went away, or stopped answering, while running it.
+    /// It could not be written: the step certainly did not run.
+    NotSent(String),
+    /// The agent went away, answered out of turn or stopped answering
+    /// after the step was written.
     Lost(TargetError),
 }
 
@@ -146,6 +209,9 @@ fn said(stderr: &mut ChildStderr) -> String {
     let mut chunk = [0u8; 4096];
     while let Ok(count @ 1..) = stderr.read(&mut chunk) {
         bytes.extend_from_slice(&chunk[..count]);
+        if bytes.len() > 64 * 1024 {
+            break;
+        }
     }
     let text = String::from_utf8_lossy(&bytes);
     text.lines()
@@ -157,8 +223,12 @@ fn said(stderr: &mut ChildStderr) -> String {
 }
 
 impl Connection {
-    fn start(mut command: Command) -> Result<Connection, String> {
+    fn start(mut command: Command, cancel: &Cancel) -> Result<Connection, String> {
         let program = command.get_program().to_string_lossy().into_owned();
+        // Its own process group, as every step's client: a Ctrl-C at the
+        // terminal reaches comply only, which then cancels the step
+        // through the agent, with its grace.
+        command.process_group(0);
         let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -175,14 +245,17 @@ impl Connection {
             stdin: Some(stdin),
             stdout,
             stderr,
-            buffer: FrameBuffer::default(),
+            buffer: FrameBuffer::with_limit(protocol::MAX_HELLO),
         };
         set_nonblocking(&connection.stdout).map_err(|error| error.to_string())?;
         set_nonblocking(&connection.stderr).map_err(|error| error.to_string())?;
         let deadline = Instant::now() + START_TIMEOUT;
         let expected = protocol::hello();
-        match connection.next_message(deadline, &Cancel::new()) {
-            Ok(Some(hello)) if hello == expected => Ok(connection),
+        match connection.next_message(deadline, cancel, Forward::No) {
+            Ok(Some(hello)) if hello == expected => {
+                connection.buffer.limit = protocol::MAX_FRAME;
+                Ok(connection)
+            }
             Ok(Some(Message::Hello { protocol, version })) => Err(format!(
                 "the agent is comply {version} (protocol {protocol}), not this comply {}",
                 env!("CARGO_PKG_VERSION")
@@ -202,6 +275,21 @@ impl Connection {
         }
     }
 
+    /// Whether an idle agent is still there: its client runs and nothing
+    /// came from it (an idle agent says nothing; end of file or anything
+    /// else means it is gone or broken).
+    fn is_alive(&mut self) -> bool {
+        if !matches!(self.child.try_wait(), Ok(None)) {
+            return false;
+        }
+        let mut fds = [PollFd::new(&self.stdout, PollFlags::IN)];
+        let zero = Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        matches!(poll(&mut fds, Some(&zero)), Ok(0))
+    }
+
     /// How the connection's process ended, in words: the last thing it
     /// printed on stderr, once it has exited (or `EXIT_WAIT` has passed).
     fn ended(&mut self) -> String {
@@ -212,44 +300,56 @@ impl Connection {
         said(&mut self.stderr)
     }
 
-    fn run(&mut self, step: &[u8], timeout: Duration, cancel: &Cancel) -> Ran {
-        let sent = self
-            .stdin
-            .as_mut()
-            .expect("open while idle")
-            .write_all(step)
-            .and_then(|()| self.stdin.as_mut().expect("open").flush());
-        if let Err(error) = sent {
-            return Ran::NotStarted(format!("the agent is gone: {error}"));
+    fn run(&mut self, step: &[u8], step_id: &str, timeout: Duration, cancel: &Cancel) -> Ran {
+        let stdin = self.stdin.as_mut().expect("open while idle");
+        if let Err(error) = stdin.write_all(step).and_then(|()| stdin.flush()) {
+            return Ran::NotSent(format!("the agent is gone: {error}"));
         }
         let deadline = Instant::now() + remote::client_timeout(timeout);
-        match self.next_message(deadline, cancel) {
-            Ok(Some(Message::Started)) => {}
-            Ok(None) => return Ran::NotStarted(format!("the agent is gone ({})", self.ended())),
-            Ok(Some(other)) => {
+        let answer = |connection: &mut Connection| match connection.next_message(
+            deadline,
+            cancel,
+            Forward::Yes,
+        ) {
+            Ok(Some(message)) => Ok(message),
+            Ok(None) => Err(format!(
+                "it stopped during the step ({})",
+                connection.ended()
+            )),
+            Err(error) => Err(error),
+        };
+        match answer(self) {
+            Ok(Message::Started { step_id: id }) if id == step_id => {}
+            Ok(other) => {
                 return Ran::Lost(lost(format!(
                     "it said {other:?} instead of starting the step"
                 )));
             }
-            Err(error) => return Ran::Lost(lost(error)),
+            Err(why) => return Ran::Lost(lost(why)),
         }
-        match self.next_message(deadline, cancel) {
-            Ok(Some(Message::Done(output))) => Ran::Answered(Ok(output)),
-            Ok(Some(Message::Failed(failure))) => Ran::Answered(Err(failure.into())),
-            Ok(Some(other)) => Ran::Lost(lost(format!("it said {other:?} instead of a result"))),
-            Ok(None) => Ran::Lost(lost(format!(
-                "it stopped during the step: {}",
-                self.ended()
+        match answer(self) {
+            Ok(Message::Done {
+                step_id: id,
+                output,
+            }) if id == step_id => Ran::Answered(Ok(output)),
+            Ok(Message::Failed(failure)) if failure.step_id == step_id => {
+                Ran::Answered(Err(failure.into()))
+            }
+            Ok(other) => Ran::Lost(lost(format!(
+                "it said {other:?} instead of the step's result"
             ))),
-            Err(error) => Ran::Lost(lost(error)),
+            Err(why) => Ran::Lost(lost(why)),
         }
     }
 
-    /// The next message, passing cancellation on; `None` at end of file.
+    /// The next message; `None` at end of file. While a step runs,
+    /// cancellation is passed on to the agent; before that it ends the
+    /// wait.
     fn next_message(
         &mut self,
         deadline: Instant,
         cancel: &Cancel,
+        forward: Forward,
     ) -> Result<Option<Message>, String> {
         let mut sent_cancel = false;
         let mut sent_urgent = false;
@@ -257,6 +357,9 @@ impl Connection {
         loop {
             if let Some(message) = self.buffer.next_message().map_err(|e| e.to_string())? {
                 return Ok(Some(message));
+            }
+            if cancel.is_cancelled() && forward == Forward::No {
+                return Err("comply was interrupted".to_owned());
             }
             if cancel.is_cancelled() && !sent_cancel {
                 sent_cancel = true;
@@ -294,6 +397,13 @@ impl Connection {
             let _ = message.write_to(stdin);
         }
     }
+}
+
+/// Whether a wait passes cancellation on to a running step.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Forward {
+    Yes,
+    No,
 }
 
 fn lost(reason: impl std::fmt::Display) -> TargetError {

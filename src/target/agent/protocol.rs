@@ -35,6 +35,10 @@ const FAILED: u8 = b'F';
 /// A step as the agent runs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
+    /// Chosen by comply: what the step's processes carry as
+    /// `COMPLY_STEP_ID` (so comply can kill them by it should the agent be
+    /// lost), and what every answer about the step names.
+    pub step_id: String,
     pub script: String,
     pub env: Vec<(String, String)>,
     pub timeout_ms: u64,
@@ -58,6 +62,7 @@ enum WireExit {
 
 #[derive(Debug, Serialize, Deserialize)]
 struct DoneHeader {
+    step_id: String,
     exit: WireExit,
     duration_ns: u64,
     leaked: bool,
@@ -70,6 +75,7 @@ struct DoneHeader {
 /// process.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
+    pub step_id: String,
     pub program: String,
     pub reason: String,
     /// It started but comply lost track of it (rather than not starting).
@@ -88,8 +94,13 @@ pub enum Message {
     Cancel {
         urgent: bool,
     },
-    Started,
-    Done(StepOutput),
+    Started {
+        step_id: String,
+    },
+    Done {
+        step_id: String,
+        output: StepOutput,
+    },
     Failed(Failure),
 }
 
@@ -119,12 +130,16 @@ impl Message {
             }
             Message::Step(step) => (STEP, json(step)),
             Message::Cancel { urgent } => (CANCEL, vec![u8::from(*urgent)]),
-            Message::Started => (STARTED, Vec::new()),
-            Message::Done(output) => (DONE, encode_done(output)),
+            Message::Started { step_id } => (STARTED, step_id.as_bytes().to_vec()),
+            Message::Done { step_id, output } => (DONE, encode_done(step_id, output)),
             Message::Failed(failure) => (FAILED, json(failure)),
         };
+        let length = u32::try_from(payload.len() + 1)
+            .ok()
+            .filter(|length| *length as usize <= MAX_FRAME)
+            .expect("steps and answers are bounded (script size, --output-limit)");
         let mut frame = Vec::with_capacity(5 + payload.len());
-        frame.extend_from_slice(&(payload.len() as u32 + 1).to_be_bytes());
+        frame.extend_from_slice(&length.to_be_bytes());
         frame.push(kind);
         frame.extend_from_slice(&payload);
         frame
@@ -140,8 +155,13 @@ impl Message {
             CANCEL => Message::Cancel {
                 urgent: payload.first() == Some(&1),
             },
-            STARTED => Message::Started,
-            DONE => Message::Done(decode_done(payload)?),
+            STARTED => Message::Started {
+                step_id: String::from_utf8_lossy(payload).into_owned(),
+            },
+            DONE => {
+                let (step_id, output) = decode_done(payload)?;
+                Message::Done { step_id, output }
+            }
             FAILED => Message::Failed(serde_json::from_slice(payload).map_err(invalid)?),
             other => return Err(invalid(format!("unknown agent message kind {other}"))),
         })
@@ -153,7 +173,7 @@ impl Message {
     }
 }
 
-fn encode_done(output: &StepOutput) -> Vec<u8> {
+fn encode_done(step_id: &str, output: &StepOutput) -> Vec<u8> {
     let exit = match output.exit {
         Exit::Code(code) => WireExit::Code(code),
         Exit::Signal(signal) => WireExit::Signal(signal),
@@ -161,6 +181,7 @@ fn encode_done(output: &StepOutput) -> Vec<u8> {
         Exit::Cancelled => WireExit::Cancelled,
     };
     let header = json(&DoneHeader {
+        step_id: step_id.to_owned(),
         exit,
         duration_ns: output.duration.as_nanos() as u64,
         leaked: output.leaked,
@@ -175,7 +196,7 @@ fn encode_done(output: &StepOutput) -> Vec<u8> {
     payload
 }
 
-fn decode_done(payload: &[u8]) -> io::Result<StepOutput> {
+fn decode_done(payload: &[u8]) -> io::Result<(String, StepOutput)> {
     let short = || invalid("a truncated step result");
     let header_len = u32::from_be_bytes(
         payload
@@ -190,7 +211,7 @@ fn decode_done(payload: &[u8]) -> io::Result<StepOutput> {
     let streams = &rest[header_len..];
     let stdout = streams.get(..header.stdout_len).ok_or_else(short)?;
     let stderr = &streams[header.stdout_len..];
-    Ok(StepOutput {
+    let output = StepOutput {
         exit: match header.exit {
             WireExit::Code(code) => Exit::Code(code),
             WireExit::Signal(signal) => Exit::Signal(signal),
@@ -207,27 +228,22 @@ fn decode_done(payload: &[u8]) -> io::Result<StepOutput> {
         },
         duration: Duration::from_nanos(header.duration_ns),
         leaked: header.leaked,
-    })
+    };
+    Ok((header.step_id, output))
 }
 
-impl From<&TargetError> for Failure {
-    fn from(error: &TargetError) -> Failure {
-        match error {
-            TargetError::Spawn { program, reason } => Failure {
-                program: program.clone(),
-                reason: reason.clone(),
-                lost: false,
-            },
-            TargetError::LostTrack { program, reason } => Failure {
-                program: program.clone(),
-                reason: reason.clone(),
-                lost: true,
-            },
-            other => Failure {
-                program: "sh".to_owned(),
-                reason: other.to_string(),
-                lost: true,
-            },
+impl Failure {
+    pub fn of(step_id: &str, error: &TargetError) -> Failure {
+        let (program, reason, lost) = match error {
+            TargetError::Spawn { program, reason } => (program.clone(), reason.clone(), false),
+            TargetError::LostTrack { program, reason } => (program.clone(), reason.clone(), true),
+            other => ("sh".to_owned(), other.to_string(), true),
+        };
+        Failure {
+            step_id: step_id.to_owned(),
+            program,
+            reason,
+            lost,
         }
     }
 }
@@ -251,10 +267,31 @@ impl From<Failure> for TargetError {
 /// Takes frames off a byte stream as they complete: the agent reads its
 /// standard input with it (blocking), comply its agents' standard output
 /// (after `poll`).
-#[derive(Default)]
 pub struct FrameBuffer {
     bytes: Vec<u8>,
+    /// The largest frame taken: small until the hello, so that text where
+    /// a hello was expected (a login banner) is an error at once rather
+    /// than the length of a frame to wait for.
+    pub limit: usize,
 }
+
+impl Default for FrameBuffer {
+    fn default() -> FrameBuffer {
+        FrameBuffer::with_limit(MAX_FRAME)
+    }
+}
+
+impl FrameBuffer {
+    pub fn with_limit(limit: usize) -> FrameBuffer {
+        FrameBuffer {
+            bytes: Vec::new(),
+            limit,
+        }
+    }
+}
+
+/// The largest hello.
+pub const MAX_HELLO: usize = 1024;
 
 /// What reading from a stream gave.
 pub enum Filled {
@@ -298,7 +335,7 @@ impl FrameBuffer {
             return Ok(None);
         };
         let length = u32::from_be_bytes(length.try_into().expect("4 bytes")) as usize;
-        if length == 0 || length > MAX_FRAME {
+        if length == 0 || length > self.limit {
             return Err(invalid(format!("an agent frame of {length} bytes")));
         }
         if self.bytes.len() < 4 + length {
@@ -354,6 +391,7 @@ mod tests {
             leaked: true,
         };
         let step = Step {
+            step_id: "comply-1-2".to_owned(),
             script: "#!/bin/sh\necho 'hi'\n".to_owned(),
             env: vec![("COMPLY_STEP".to_owned(), "probe".to_owned())],
             timeout_ms: 1500,
@@ -364,9 +402,15 @@ mod tests {
             Message::Step(step),
             Message::Cancel { urgent: true },
             Message::Cancel { urgent: false },
-            Message::Started,
-            Message::Done(output),
+            Message::Started {
+                step_id: "comply-1-2".to_owned(),
+            },
+            Message::Done {
+                step_id: "comply-1-2".to_owned(),
+                output,
+            },
             Message::Failed(Failure {
+                step_id: "comply-1-2".to_owned(),
                 program: "/usr/bin/python3".to_owned(),
                 reason: "No such file or directory".to_owned(),
                 lost: false,
@@ -380,11 +424,26 @@ mod tests {
     fn a_corrupt_frame_is_an_error_not_a_message() {
         let mut buffer = FrameBuffer {
             bytes: vec![0, 0, 0, 2, b'?', 0],
+            limit: MAX_FRAME,
         };
         assert!(buffer.next_message().is_err());
         let mut empty = FrameBuffer {
             bytes: vec![0, 0, 0, 0],
+            limit: MAX_FRAME,
         };
         assert!(empty.next_message().is_err());
+        // A login banner where the hello should be: read as a length it is
+        // half a gigabyte, a frame to wait for — but far over a hello's size.
+        let banner = b" Welcome to the appliance".to_vec();
+        let mut waiting = FrameBuffer {
+            bytes: banner.clone(),
+            limit: MAX_FRAME,
+        };
+        assert!(matches!(waiting.next_message(), Ok(None)));
+        let mut refused = FrameBuffer {
+            bytes: banner,
+            limit: MAX_HELLO,
+        };
+        assert!(refused.next_message().is_err());
     }
 }

@@ -1,17 +1,20 @@
 //! `comply agent`: the far end. It reads steps on standard input and runs
-//! each exactly as the `local` target runs a step on the machine comply is
-//! on — own process group, timeout with SIGTERM → grace → SIGKILL, output
-//! caps, separate streams, leftovers killed — and answers on standard
-//! output. It ends when its input ends (comply finished, or the connection
-//! was lost), stopping the step it is running at once.
+//! each with the `local` target's code — own process group, timeout with
+//! SIGTERM → grace → SIGKILL, output caps, separate streams — but as a step
+//! run by `docker exec` or ssh behaves: what it leaves running in the
+//! background survives it, and it sees the agent's whole environment
+//! ([`Here`]). It answers on standard output, and ends when its input ends
+//! (comply finished, or the connection was lost), stopping the step it is
+//! running at once.
 
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, mpsc};
 
-use super::protocol::{self, FrameBuffer, Message, Step};
+use super::protocol::{self, Failure, FrameBuffer, Message, Step};
 use crate::cancel::Cancel;
-use crate::target::local::Local;
-use crate::target::{StepRequest, Target, descendants};
+use crate::target::local::{Here, InheritedEnv, run_here};
+use crate::target::process::Leftovers;
+use crate::target::{StepRequest, descendants};
 
 /// What the reader thread and the step loop share.
 #[derive(Default)]
@@ -39,16 +42,25 @@ pub fn serve() -> io::Result<()> {
             }
             control.running = Some(cancel.clone());
         }
-        Message::Started.write_to(&mut out)?;
+        let step_id = step.step_id.clone();
+        Message::Started {
+            step_id: step_id.clone(),
+        }
+        .write_to(&mut out)?;
         let request = StepRequest {
             script: &step.script,
             env: step.env.clone(),
             timeout: step.timeout(),
             output_limit: step.output_limit,
         };
-        let answer = match Local.run_step(&request, &cancel) {
-            Ok(output) => Message::Done(output),
-            Err(error) => Message::Failed((&error).into()),
+        let here = Here {
+            leftovers: Leftovers::Keep,
+            step_id: &step_id,
+            inherited_env: InheritedEnv::All,
+        };
+        let answer = match run_here(&request, &cancel, &here) {
+            Ok(output) => Message::Done { step_id, output },
+            Err(error) => Message::Failed(Failure::of(&step_id, &error)),
         };
         control.lock().unwrap_or_else(|e| e.into_inner()).running = None;
         answer.write_to(&mut out)?;
