@@ -220,7 +220,8 @@ struct StepProcess<'a> {
     leaked: bool,
 }
 
-fn set_nonblocking(fd: impl AsFd) -> io::Result<()> {
+/// Makes a pipe end non-blocking, for a `poll` loop over it.
+pub fn set_nonblocking(fd: impl AsFd) -> io::Result<()> {
     let flags = fcntl_getfl(&fd)?;
     fcntl_setfl(&fd, flags | OFlags::NONBLOCK)?;
     Ok(())

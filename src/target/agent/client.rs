@@ -10,17 +10,16 @@
 //! agent had said `Started` (the frame may be what was lost).
 
 use std::io::{Read, Write};
-use std::os::fd::AsFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
-use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
 
 use super::protocol::{self, Filled, FrameBuffer, Message, Step};
 use crate::cancel::Cancel;
+use crate::target::process::set_nonblocking;
 use crate::target::{StepRequest, StepResult, TargetError, remote};
 
 /// How long an agent may take to say hello.
@@ -194,12 +193,6 @@ struct Connection {
     stdout: ChildStdout,
     stderr: ChildStderr,
     buffer: FrameBuffer,
-}
-
-fn set_nonblocking(fd: impl AsFd) -> std::io::Result<()> {
-    let flags = fcntl_getfl(&fd)?;
-    fcntl_setfl(&fd, flags | OFlags::NONBLOCK)?;
-    Ok(())
 }
 
 /// What the connection's process printed on stderr, for a message (the
