@@ -16,7 +16,8 @@ use crate::target::ssh::Ssh;
 
 pub trait Instance {
     fn target(&self) -> &dyn Target;
-    /// Restarts (reboots) it; readiness is checked by the caller.
+    /// Restarts it (a container restart, a VM's power cycle); readiness
+    /// is checked by the caller.
     fn restart(&self, cancel: &Cancel) -> Result<(), GateError>;
     fn manifest(&self) -> Result<Manifest, GateError>;
 }
@@ -160,7 +161,7 @@ impl Instance for VmInstance {
     }
 
     fn restart(&self, cancel: &Cancel) -> Result<(), GateError> {
-        self.vm.reboot(self.tracker.shell(), cancel)
+        self.vm.power_cycle(self.tracker.shell(), cancel)
     }
 
     fn manifest(&self) -> Result<Manifest, GateError> {

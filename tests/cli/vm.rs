@@ -1,6 +1,6 @@
 //! The `debian12-vm` fixture end to end: a real kernel under qemu, driven
-//! over ssh. Resumed from its booted state for each case; persistence is a
-//! real reboot; nothing (qemu, overlays) outlives a run.
+//! over ssh. Resumed from its booted state for each case; persistence is
+//! judged across a power cycle; nothing (qemu, overlays) outlives a run.
 
 use std::path::Path;
 use std::process::Command;
@@ -142,6 +142,48 @@ fn comply_over_ssh_gives_the_outcomes_of_comply_inside_the_vm() {
     );
 }
 
+/// Persistence is judged across a power cycle: what a remediation wrote to
+/// the disk (not even synced) is there after it, and nothing of the running
+/// system is — a new qemu process, a new boot, a fresh /run and kernel.
+#[test]
+fn a_power_cycle_keeps_the_disk_and_nothing_else() {
+    let _serial = serial();
+    fixtures();
+    let (vm, ssh) =
+        comply::gate::vm::resume(fixture("debian12-vm"), &Cancel::new()).expect("the VM resumes");
+    let qemu_before = qemu_processes();
+    let state = "cat /proc/sys/kernel/random/boot_id; cat /proc/sys/kernel/domainname; \
+                 cat /etc/comply-disk 2>&1; cat /run/comply-memory 2>&1; true";
+    let before = ssh
+        .output(&format!(
+            "echo on-disk > /etc/comply-disk && echo in-memory > /run/comply-memory && \
+             sysctl -q -w kernel.domainname=comply-runtime && {{ {state}; }}"
+        ))
+        .expect("the VM answers");
+    vm.power_cycle(&ssh, &Cancel::new())
+        .expect("the VM comes back");
+    let after = ssh
+        .output(state)
+        .expect("the VM answers after its power cycle");
+    let before: Vec<&str> = before.lines().collect();
+    let after: Vec<&str> = after.lines().collect();
+    assert_eq!(before[1..], ["comply-runtime", "on-disk", "in-memory"]);
+    assert_ne!(after[0], before[0], "a new boot");
+    assert_eq!(after[1], "(none)", "the kernel's runtime settings are gone");
+    assert_eq!(after[2], "on-disk", "what was written to the disk is kept");
+    assert!(
+        after[3].contains("No such file"),
+        "/run is gone: {}",
+        after[3]
+    );
+    let qemu_after = qemu_processes();
+    assert_eq!(qemu_after.lines().count(), 1, "one machine: {qemu_after}");
+    assert_ne!(qemu_after, qemu_before, "a new qemu process booted it");
+    drop(ssh);
+    drop(vm);
+    assert!(qemu_processes().is_empty(), "qemu left running");
+}
+
 /// The embedded suite's VM runbooks (the kernel-level ones) and the broken
 /// runbooks with VM scenarios (every gate outcome but `untested`, which is
 /// judged on the container fixtures), in one gate on the VM: on an opt-in
@@ -203,7 +245,7 @@ fn the_vm_runbooks_are_green_and_broken_ones_get_their_outcomes() {
             junit.cases().any(|c| c.runbook() == runbook
                 && c.outcome() == "healed"
                 && c.system_out.contains("== restart [fixture]")),
-            "{runbook} healed across a reboot"
+            "{runbook} healed across a power cycle"
         );
     }
     assert!(

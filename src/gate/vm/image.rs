@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::qemu::{Monitor, Vm, launch};
+use super::qemu::{Machine, Monitor, Vm};
 use super::{
     ACCEL, Accel, BASE_DISK, BOOTED_DISK, INITRD, KERNEL, KEY, KNOWN_HOSTS, STATE, failed,
     free_port, loopback, run_tool, scratch_dir, ssh_options,
@@ -170,25 +170,18 @@ fn boot_and_save(
     out: &Path,
     accel: Accel,
 ) -> Result<(), GateError> {
-    let scratch = scratch_dir()?;
     let port = free_port()?;
-    let qemu = launch(
-        out,
-        vm_section,
+    let machine = Machine {
+        image: out.to_owned(),
+        section: vm_section.clone(),
         accel,
-        &out.join(BOOTED_DISK),
-        scratch.path(),
+        disk: out.join(BOOTED_DISK),
         port,
-        None,
-    )?;
-    let vm = Vm {
-        qemu,
-        scratch,
-        boot_timeout: Duration::from_secs(vm_section.boot_timeout_s),
     };
+    let vm = Vm::start(machine, scratch_dir()?, None)?;
     let ssh = Ssh::new(loopback(port), ssh_options(out, fixture)?);
     let cancel = Cancel::new();
-    vm.wait_ssh(&ssh, Instant::now() + vm.boot_timeout, &cancel)?;
+    vm.wait_ssh(&ssh, Instant::now() + vm.boot_timeout(), &cancel)?;
     let ready = StepRequest {
         script: &fixture.def.ready.script,
         env: Vec::new(),
@@ -205,10 +198,8 @@ fn boot_and_save(
     }
     // No connection may be open while the state is saved.
     drop(ssh);
-    let mut monitor = Monitor::connect(
-        &vm.qemu.monitor_path,
-        Instant::now() + Duration::from_secs(10),
-    )?;
+    let mut monitor =
+        Monitor::connect(&vm.monitor_path(), Instant::now() + Duration::from_secs(10))?;
     monitor.command("stop")?;
     let state = out.join(STATE);
     monitor.command(&format!("migrate \"exec:cat > {}\"", state.display()))?;

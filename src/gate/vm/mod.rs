@@ -8,7 +8,8 @@
 //! only; then one boot whose RAM and device state is saved with qemu's
 //! migration, so that each scenario resumes a booted machine from a fresh
 //! copy-on-write overlay in a second or two instead of paying a ~16 s boot.
-//! Persistence is checked with a real reboot of the guest.
+//! Persistence is checked across a power cycle: the guest shuts down and a
+//! new qemu boots its disk (see [`Vm::power_cycle`]).
 
 mod image;
 mod qemu;
