@@ -227,7 +227,8 @@ impl GateCase<'_> {
         Ok(Observed::Remediated(exit, changed))
     }
 
-    /// Restarts (reboots) the fixture and waits until it is ready again.
+    /// Restarts the fixture (a VM's power cycle) and waits until it is
+    /// ready again.
     fn restart(&self, running: &Running<'_>, record: &mut Record) -> Observed {
         let label = GateStep::Restart.label();
         let clock = Instant::now();

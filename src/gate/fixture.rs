@@ -78,7 +78,7 @@ pub struct VmSection {
     pub cpus: u32,
     pub disk_gib: u32,
     pub kernel_cmdline: String,
-    /// How long a boot or reboot may take.
+    /// How long a boot may take; a restart's power-off gets as long again.
     #[serde(deserialize_with = "crate::model::timeout_seconds")]
     pub boot_timeout_s: u64,
 }

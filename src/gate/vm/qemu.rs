@@ -1,10 +1,10 @@
 //! qemu process control: launching a machine, its monitor, resuming the
-//! saved state, waiting for sshd, rebooting the guest.
+//! saved state, waiting for sshd, power-cycling the guest.
 
 use std::io::{BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -69,15 +69,29 @@ impl Monitor {
 pub(super) struct Qemu {
     child: Child,
     log_path: PathBuf,
+    /// Where this launch's messages start in the log, which the machine's
+    /// launches before a power cycle wrote to as well.
+    log_start: u64,
 }
 
 impl Qemu {
+    /// How qemu ended, if it has.
+    fn status(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
+    /// What this launch of qemu wrote to its log.
+    fn messages(&self) -> String {
+        let log = std::fs::read(&self.log_path).unwrap_or_default();
+        let start = usize::try_from(self.log_start).map_or(log.len(), |at| at.min(log.len()));
+        String::from_utf8_lossy(&log[start..]).trim().to_owned()
+    }
+
     /// Why qemu is gone, if it is: a machine that cannot start (KVM that
     /// aborts, a bad image) must not be waited for until a boot timeout.
     fn exited(&mut self) -> Option<String> {
-        let status = self.child.try_wait().ok().flatten()?;
-        let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
-        Some(format!("qemu exited ({status}): {}", log.trim()))
+        let status = self.status()?;
+        Some(format!("qemu exited ({status}): {}", self.messages()))
     }
 }
 
@@ -114,6 +128,7 @@ fn launch(machine: &Machine, scratch: &Path, incoming: Option<&Path>) -> Result<
         .append(true)
         .open(&log_path)
         .map_err(|e| failed("qemu log", e))?;
+    let log_start = log.metadata().map_or(0, |m| m.len());
     let mut command = Command::new(crate::program::resolve_program("qemu-system-x86_64"));
     command
         .args([
@@ -182,13 +197,19 @@ fn launch(machine: &Machine, scratch: &Path, incoming: Option<&Path>) -> Result<
             e,
         )
     })?;
-    Ok(Qemu { child, log_path })
+    Ok(Qemu {
+        child,
+        log_path,
+        log_start,
+    })
 }
 
 /// A running machine: qemu and its scratch directory (overlay disk,
 /// monitor socket, console log), both gone when it is dropped. Steps reach
 /// it through an ssh target made by [`resume`].
 pub struct Vm {
+    /// Before `scratch`: fields drop in order, so qemu is killed before
+    /// its disk and sockets are removed.
     qemu: Mutex<Qemu>,
     machine: Machine,
     scratch: tempfile::TempDir,
@@ -294,31 +315,65 @@ impl Vm {
     /// RAM, /run and the kernel's settings are gone, as after any reboot.
     /// Not `systemctl reboot`: under TCG a warm reboot stalled at random
     /// for 40–90 s in the new kernel (one virtual CPU zeroing pages in
-    /// `clear_page_erms` the whole time), while a fresh qemu boots in
-    /// 20–25 s. Returns once sshd answers from the new boot.
+    /// `clear_page_erms` the whole time); a fresh qemu did not. The
+    /// power-off and the boot each have the machine's boot timeout.
+    /// Returns once sshd answers from the new boot.
     pub fn power_cycle(&self, ssh: &Ssh, cancel: &Cancel) -> Result<(), GateError> {
-        let deadline = Instant::now() + self.boot_timeout();
         // The connection drops as the guest goes down; that is expected.
-        let _ = ssh.command_output("systemctl poweroff");
+        let poweroff = ssh.command_output("systemctl poweroff");
         ssh.disconnect();
-        let mut qemu = self.qemu.lock().unwrap_or_else(|e| e.into_inner());
-        while qemu.exited().is_none() {
+        self.wait_powered_off(poweroff.err(), cancel)?;
+        let qemu = launch(&self.machine, self.scratch.path(), None)?;
+        *self.qemu.lock().unwrap_or_else(|e| e.into_inner()) = qemu;
+        self.wait_ssh(ssh, Instant::now() + self.boot_timeout(), cancel)?;
+        // The port was free between the two qemus. Had another process
+        // taken it, the new qemu could not forward it and has exited, and
+        // what answered is not this machine.
+        match self.qemu_exited() {
+            Some(why) => Err(GateError::Fixture(why)),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for qemu to exit after the guest was told to power off. Only
+    /// a clean exit, which is what qemu does when its guest powers off,
+    /// means the guest shut down and qemu wrote the disk out; a qemu that
+    /// died on the way is the fixture's failure, not the runbook's.
+    fn wait_powered_off(
+        &self,
+        poweroff_error: Option<crate::target::TargetError>,
+        cancel: &Cancel,
+    ) -> Result<(), GateError> {
+        let deadline = Instant::now() + self.boot_timeout();
+        loop {
+            let mut qemu = self.qemu.lock().unwrap_or_else(|e| e.into_inner());
+            match qemu.status() {
+                Some(status) if status.success() => return Ok(()),
+                Some(status) => {
+                    return Err(GateError::Fixture(format!(
+                        "qemu died while the machine powered off ({status}): {}; console:\n{}",
+                        qemu.messages(),
+                        self.console_tail()
+                    )));
+                }
+                None => drop(qemu),
+            }
             if cancel.is_cancelled() {
                 return Err(GateError::Interrupted);
             }
             if Instant::now() > deadline {
+                let asked = poweroff_error
+                    .as_ref()
+                    .map(|error| format!(" (`systemctl poweroff`: {error})"))
+                    .unwrap_or_default();
                 return Err(GateError::Fixture(format!(
-                    "the machine did not power off; console:\n{}",
+                    "the machine did not power off within {} s{asked}; console:\n{}",
+                    self.boot_timeout().as_secs(),
                     self.console_tail()
                 )));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        // The old qemu is gone, so whatever answers on the port is the new
-        // boot; the port is free again for the new qemu to forward.
-        *qemu = launch(&self.machine, self.scratch.path(), None)?;
-        drop(qemu);
-        self.wait_ssh(ssh, deadline, cancel)
     }
 }
 
