@@ -152,12 +152,12 @@ fn explain(message: &str) -> String {
 /// For serde's "unknown field `x`, expected one of `a`, `b`", the closest
 /// expected name.
 pub fn unknown_field_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field ")?;
-    let mut names = rest.split('`').skip(1).step_by(2);
-    let unknown = names.next()?;
-    let expected: Vec<&str> = names.collect();
-    crate::suggest::closest(unknown, expected.iter().copied())
-        .map(|name| format!("did you mean `{name}`?"))
+    let rest = message.strip_prefix("unknown field `")?;
+    // The unknown name may hold backticks itself: the expected names are
+    // what follows serde's last "`, expected ".
+    let (unknown, expected) = rest.rsplit_once("`, expected ")?;
+    let expected = expected.split('`').skip(1).step_by(2);
+    crate::suggest::closest(unknown, expected).map(|name| format!("did you mean `{name}`?"))
 }
 
 #[cfg(test)]
@@ -177,6 +177,21 @@ mod tests {
     struct Item {
         probe_script: String,
         remediate_script: Option<String>,
+    }
+
+    #[test]
+    fn an_unknown_name_with_backticks_is_told_apart_from_the_expected_ones() {
+        assert_eq!(
+            unknown_field_hint(
+                "unknown field `probe_scirpt``, expected one of `probe_script`, `title`"
+            )
+            .as_deref(),
+            Some("did you mean `probe_script`?")
+        );
+        assert_eq!(
+            unknown_field_hint("unknown field `a`b`, expected `probe_script` or `title`"),
+            None
+        );
     }
 
     #[test]
