@@ -280,7 +280,24 @@ impl<S: Shell> Tracker<S> {
         Ok(parse_listing(&listing, |path| self.ignored(path)))
     }
 
+    /// The units' states once none is between two states. A unit caught
+    /// stopping or starting finishes within milliseconds, on its own: read
+    /// mid-way before a step and at rest after it, it would be a change the
+    /// step never made. A unit that stays in between (a start that hangs)
+    /// is taken as it is after [`UNIT_SETTLE`].
     fn units(&self) -> Result<BTreeMap<String, String>, GateError> {
+        let deadline = std::time::Instant::now() + UNIT_SETTLE;
+        loop {
+            let units = self.read_units()?;
+            let moving = units.values().any(|state| in_transition(state));
+            if !moving || std::time::Instant::now() >= deadline {
+                return Ok(units);
+            }
+            std::thread::sleep(UNIT_SETTLE_POLL);
+        }
+    }
+
+    fn read_units(&self) -> Result<BTreeMap<String, String>, GateError> {
         let listing = self
             .shell
             .output("systemctl list-units --all --no-legend --plain --full --no-pager")?;
@@ -296,6 +313,36 @@ impl<S: Shell> Tracker<S> {
             })
             .collect())
     }
+}
+
+/// How long a manifest waits for units to finish starting or stopping, and
+/// how often it looks.
+const UNIT_SETTLE: std::time::Duration = std::time::Duration::from_secs(5);
+const UNIT_SETTLE_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Whether a `load/active/sub` state is on its way to another: starting,
+/// stopping or reloading. Waiting out a restart delay (`auto-restart`,
+/// `auto-restart-queued` in newer systemd) is a state of its own, which
+/// can last minutes.
+fn in_transition(state: &str) -> bool {
+    let mut parts = state.split('/').skip(1);
+    let (active, sub) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    matches!(
+        active,
+        "activating" | "deactivating" | "reloading" | "refreshing"
+    ) && !sub.starts_with("auto-restart")
+}
+
+/// Whether two states of one unit are the same state of the host. A
+/// service that systemd restarts whenever it exits (`Restart=`) moves
+/// between running and waiting to restart on its own, on the clock of its
+/// failures; both mean "kept running by systemd". Anything else — stopped,
+/// failed, masked, started — must match exactly.
+fn same_unit_state(before: &str, after: &str) -> bool {
+    let kept_running = |state: &str| {
+        state.ends_with("/active/running") || state.contains("/activating/auto-restart")
+    };
+    before == after || (kept_running(before) && kept_running(after))
 }
 
 /// `sh -c 'DESCRIBE PATH…'`: one line per path, in the format
@@ -436,7 +483,7 @@ pub fn changes(before: &Manifest, after: &Manifest) -> Vec<String> {
     }
     for (unit, state) in &after.units {
         match before.units.get(unit) {
-            Some(previous) if previous != state => {
+            Some(previous) if !same_unit_state(previous, state) => {
                 out.push(format!("unit {unit}: {previous} -> {state}"))
             }
             None => out.push(format!("unit {unit} appeared: {state}")),
@@ -519,5 +566,50 @@ mod tests {
         let mut chmod = before.clone();
         chmod.files.insert("/etc/a".into(), file("1", 0o600));
         assert_eq!(changes(&before, &chmod), ["changed /etc/a (mode)"]);
+    }
+
+    #[test]
+    fn a_restart_loop_is_one_state_and_leaving_it_is_a_change() {
+        let unit = |state: &str| Manifest {
+            units: [("upload.service".to_owned(), state.to_owned())].into(),
+            ..Manifest::default()
+        };
+        let running = unit("loaded/active/running");
+        let waiting = unit("loaded/activating/auto-restart");
+        assert!(changes(&running, &waiting).is_empty());
+        assert!(changes(&waiting, &unit("loaded/activating/auto-restart-queued")).is_empty());
+        for other in [
+            "loaded/inactive/dead",
+            "loaded/failed/failed",
+            "masked/inactive/dead",
+        ] {
+            assert_eq!(
+                changes(&waiting, &unit(other)),
+                [format!(
+                    "unit upload.service: loaded/activating/auto-restart -> {other}"
+                )]
+            );
+            assert_eq!(changes(&unit(other), &running).len(), 1, "{other}");
+        }
+        assert_eq!(changes(&running, &unit("loaded/active/exited")).len(), 1);
+    }
+
+    #[test]
+    fn starting_and_stopping_are_transitions_and_a_restart_delay_is_not() {
+        for moving in [
+            "loaded/activating/start",
+            "loaded/deactivating/stop-sigterm",
+            "loaded/reloading/reload",
+        ] {
+            assert!(in_transition(moving), "{moving}");
+        }
+        for resting in [
+            "loaded/active/running",
+            "loaded/activating/auto-restart",
+            "loaded/failed/failed",
+            "not-found/inactive/dead",
+        ] {
+            assert!(!in_transition(resting), "{resting}");
+        }
     }
 }

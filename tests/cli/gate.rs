@@ -486,6 +486,73 @@ fn log_forwarding_is_gated_when_its_log_host_is_set() {
     }
 }
 
+/// A service that systemd restarts whenever it exits moves between
+/// running, stopping and waiting on its own clock. A remediation that
+/// refuses beside it changed nothing (`escalated`), wherever the loop is
+/// before and after; one that stops the loop did change the host
+/// (`not-refused`).
+#[test]
+fn a_unit_restarting_on_its_own_is_not_a_change_a_stopped_one_is() {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    ws.runbook("G-LOOP-001")
+        .probe("exit 1\n")
+        .remediate(
+            "sleep \"$(cat /etc/loop-delay)\"\n\
+             if [ -e /etc/loop-stop ]; then systemctl stop loop.service; fi\n\
+             echo 'refused, nothing changed' >&2\nexit 3\n",
+        )
+        .create();
+    // Each cycle: 3 s running, 2 s stopping (a child ignores SIGTERM), 3 s
+    // waiting to restart. The manifest before the remediation is taken
+    // while the unit runs; the remediation's delay puts the one after it
+    // in each phase: still running, stopping (which the manifest waits
+    // out), waiting to restart.
+    let looping = "cat > /etc/systemd/system/loop.service <<'EOF'\n\
+                   [Unit]\nStartLimitIntervalSec=0\n\
+                   [Service]\n\
+                   ExecStart=/bin/sh -c '(trap \"\" TERM; sleep 5) & sleep 3; exit 1'\n\
+                   Restart=always\nRestartSec=3\nEOF\n\
+                   systemctl daemon-reload\nsystemctl start loop.service\n";
+    let scenarios = [
+        ("running", "0.5"),
+        ("stopping", "3.5"),
+        ("waiting", "5.5"),
+        ("stopped", "0"),
+    ];
+    for (name, delay) in scenarios {
+        let stop = if name == "stopped" {
+            "touch /etc/loop-stop\n"
+        } else {
+            ""
+        };
+        ws.write(
+            &format!("runbooks/G-LOOP-001/scenarios/{name}.refused.sh"),
+            format!("{looping}echo {delay} > /etc/loop-delay\n{stop}"),
+        );
+    }
+    ws.comply()
+        .args(["gate", "--runbooks", "runbooks", "--junit", "gate.xml"])
+        .args(["--fixture", "debian12-systemd"])
+        .assert()
+        .code(1);
+    let junit = Junit::parse(&ws.read("gate.xml"));
+    let outcomes = junit.gate_outcomes();
+    let of = |scenario: &str| outcomes[&("G-LOOP-001".to_owned(), scenario.to_owned())].as_str();
+    for name in ["running", "stopping", "waiting"] {
+        assert_eq!(of(&format!("{name}.refused")), "escalated", "{name}");
+    }
+    assert_eq!(of("stopped.refused"), "not-refused");
+    let stopped = junit
+        .cases()
+        .find(|c| c.name.contains("stopped.refused"))
+        .unwrap();
+    // A stopped unit that nothing enables is no longer listed.
+    let message = stopped.message.as_deref().unwrap_or_default();
+    assert!(message.contains("unit loop.service went away"), "{message}");
+}
+
 /// `comply gate --partition hash:K/4` for K = 1..4, merged, is the
 /// unsharded gate case for case (on a few corpus runbooks, to keep it short).
 #[test]
