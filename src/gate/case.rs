@@ -139,7 +139,7 @@ impl GateCase<'_> {
                 GateStep::Remediate | GateStep::RemediateAgain => {
                     self.remediate(running, step, record)
                 }
-                GateStep::Restart => Ok(self.restart(running, record)),
+                GateStep::Restart => self.restart(running, record),
             };
             match observed {
                 Ok(observed) => lifecycle.record(step, observed),
@@ -228,8 +228,9 @@ impl GateCase<'_> {
     }
 
     /// Restarts the fixture (a VM's power cycle) and waits until it is
-    /// ready again.
-    fn restart(&self, running: &Running<'_>, record: &mut Record) -> Observed {
+    /// ready again. A restart cut short by Ctrl-C says nothing about the
+    /// fixture: the case is `interrupted`.
+    fn restart(&self, running: &Running<'_>, record: &mut Record) -> Result<Observed, Verdict> {
         let label = GateStep::Restart.label();
         let clock = Instant::now();
         let restarted = running
@@ -248,7 +249,13 @@ impl GateCase<'_> {
         {
             output.duration = clock.elapsed();
         }
-        Observed::Restarted(restarted)
+        if restarted.is_err() && self.cancel.is_cancelled() {
+            return Err(Verdict::new(
+                Outcome::Interrupted,
+                "comply was interrupted while the fixture restarted",
+            ));
+        }
+        Ok(Observed::Restarted(restarted))
     }
 
     /// Records a script step and says what it observed; a step the fixture

@@ -354,6 +354,70 @@ fn an_interrupted_gate_removes_its_containers_and_reports() {
     assert!(junit.cases().any(|c| c.outcome() == "interrupted"));
 }
 
+/// Ctrl-C while a fixture restarts is an interruption, not a fixture that
+/// failed to come back.
+#[test]
+fn an_interrupted_restart_is_interrupted_not_a_fixture_error() {
+    let _serial = serial();
+    fixtures();
+    let ws = Workspace::new();
+    ws.runbook("G-INT-001")
+        .probe("test -e /etc/healed\n")
+        .remediate("touch /etc/healed\n")
+        .create();
+    ws.write(
+        "runbooks/G-INT-001/scenarios/missing.broken.sh",
+        "rm -f /etc/healed\n",
+    );
+    // A gate container stops only in the persistence restart (or when it is
+    // removed, after the case).
+    let mut events = std::process::Command::new("docker")
+        .args([
+            "events",
+            "--filter",
+            "label=comply.gate",
+            "--filter",
+            "event=die",
+        ])
+        .args(["--format", "{{.ID}}"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut gate = std::process::Command::new(assert_cmd::cargo::cargo_bin("comply"))
+        .current_dir(ws.path())
+        .args(["gate", "--runbooks", "runbooks", "--junit", "gate.xml"])
+        .args(["--fixture", "debian12-systemd"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut died = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(events.stdout.take().unwrap()),
+        &mut died,
+    )
+    .unwrap();
+    events.kill().unwrap();
+    events.wait().unwrap();
+    rustix::process::kill_process(
+        rustix::process::Pid::from_child(&gate),
+        rustix::process::Signal::INT,
+    )
+    .unwrap();
+    assert_eq!(gate.wait().unwrap().code(), Some(130));
+    let junit = Junit::parse(&ws.read("gate.xml"));
+    let case = junit.case("G-INT-001");
+    assert_eq!(case.outcome(), "interrupted", "{:?}", case.message);
+    assert!(
+        case.message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("while the fixture restarted"),
+        "{:?}",
+        case.message
+    );
+}
+
 #[test]
 fn fixtures_prune_sweeps_up_after_a_killed_gate() {
     let _serial = serial();
