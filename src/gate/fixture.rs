@@ -200,11 +200,6 @@ fn files(dir: &Place) -> Result<Vec<(String, Vec<u8>)>, InputError> {
     Ok(out)
 }
 
-/// The virtual hardware `vm/qemu.rs` gives a machine. A VM image's saved
-/// state loads only into the devices it was saved from, so it is part of
-/// the image's hash: change this with the devices.
-const VM_MACHINE: &str = "pc, virtio-blk root disk, virtio-net";
-
 /// A hash of every file's path and content, and of extra facts.
 fn tree_hash(files: &[(String, Vec<u8>)], extra: &[&str]) -> String {
     let mut text = Vec::new();
@@ -271,7 +266,7 @@ pub fn discover(root: &Place) -> Result<BTreeMap<String, Fixture>, InputError> {
         let base_hash = tree_hash(&files(&base_dir)?, &[&environment[0], &environment[1]]);
         let hash = match def.kind {
             FixtureKind::Container => tree_hash(&files(&dir)?, &[&base_hash]),
-            FixtureKind::Vm => tree_hash(&files(&dir)?, &[&base_hash, VM_MACHINE]),
+            FixtureKind::Vm => tree_hash(&files(&dir)?, &[&base_hash, &super::vm::hardware()]),
         };
         if def.kind == FixtureKind::Vm && def.vm.is_none() {
             return Err(

@@ -116,8 +116,27 @@ pub(super) struct Machine {
 /// The monitor's socket in a machine's scratch directory.
 const MONITOR: &str = "monitor.sock";
 
-/// Starts qemu for `machine`, optionally resuming saved state, with the
-/// devices `VM_MACHINE` in fixture.rs names.
+/// The machine qemu emulates for every VM fixture, beside its processors
+/// and memory (the fixture's `[vm]`), disk and network backends.
+const HARDWARE: [&str; 5] = [
+    "-nodefaults",
+    "-machine",
+    "pc",
+    "-device",
+    "virtio-net-pci,netdev=net0",
+];
+
+/// How the root disk is attached: `-drive file=DISK,` and these.
+const DISK_ATTACHMENT: &str = "if=virtio,format=qcow2,cache=unsafe";
+
+/// The virtual hardware as qemu arguments. A saved state loads only into
+/// the devices it was saved from, so this is part of a VM image's hash.
+pub fn hardware() -> String {
+    format!("{} -drive {DISK_ATTACHMENT}", HARDWARE.join(" "))
+}
+
+/// Starts qemu for `machine` on [`HARDWARE`], optionally resuming saved
+/// state.
 fn launch(machine: &Machine, scratch: &Path, incoming: Option<&Path>) -> Result<Qemu, GateError> {
     let vm = &machine.section;
     let log_path = scratch.join("qemu.log");
@@ -131,15 +150,8 @@ fn launch(machine: &Machine, scratch: &Path, incoming: Option<&Path>) -> Result<
     let log_start = log.metadata().map_or(0, |m| m.len());
     let mut command = Command::new(crate::program::resolve_program("qemu-system-x86_64"));
     command
-        .args([
-            "-name",
-            "comply-vm",
-            "-nodefaults",
-            "-display",
-            "none",
-            "-machine",
-            "pc",
-        ])
+        .args(["-name", "comply-vm", "-display", "none"])
+        .args(HARDWARE)
         .args(machine.accel.args())
         .args([
             "-smp",
@@ -153,16 +165,12 @@ fn launch(machine: &Machine, scratch: &Path, incoming: Option<&Path>) -> Result<
         .arg(machine.image.join(INITRD))
         .args(["-append", &vm.kernel_cmdline])
         .arg("-drive")
-        .arg(format!(
-            "file={},if=virtio,format=qcow2,cache=unsafe",
-            machine.disk.display()
-        ))
+        .arg(format!("file={},{DISK_ATTACHMENT}", machine.disk.display()))
         .arg("-netdev")
         .arg(format!(
             "user,id=net0,hostfwd=tcp:127.0.0.1:{}-:22",
             machine.port
         ))
-        .args(["-device", "virtio-net-pci,netdev=net0"])
         .arg("-chardev")
         .arg(format!(
             "file,id=console,append=on,path={}",
