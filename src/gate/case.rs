@@ -92,7 +92,7 @@ impl GateCase<'_> {
             self.cancel,
         ) {
             Ok(instance) => instance,
-            Err(why) => return self.fixture_error(why.to_string()),
+            Err(why) => return self.fixture_error("started", why.to_string()),
         };
         let running = Running {
             runbook,
@@ -122,7 +122,10 @@ impl GateCase<'_> {
     ) -> Verdict {
         let (runbook, scenario) = (running.runbook, running.scenario);
         if let Err(why) = self.wait_ready(running, record, "ready") {
-            return self.fixture_error(format!("the fixture did not become ready: {why}"));
+            return self.fixture_error(
+                "started",
+                format!("the fixture did not become ready: {why}"),
+            );
         }
         let mut lifecycle = GateLifecycle::new(runbook.tier, scenario.expect, static_verdict);
         loop {
@@ -197,7 +200,10 @@ impl GateCase<'_> {
     ) -> Result<Observed, Verdict> {
         let state = || {
             running.instance.manifest().map_err(|error| {
-                self.fixture_error(format!("cannot read the fixture's state: {error}"))
+                self.fixture_error(
+                    "was read",
+                    format!("cannot read the fixture's state: {error}"),
+                )
             })
         };
         let before = state()?;
@@ -249,11 +255,10 @@ impl GateCase<'_> {
         {
             output.duration = clock.elapsed();
         }
-        if restarted.is_err() && self.cancel.is_cancelled() {
-            return Err(Verdict::new(
-                Outcome::Interrupted,
-                "comply was interrupted while the fixture restarted",
-            ));
+        if let Err(why) = &restarted
+            && self.cancel.is_cancelled()
+        {
+            return Err(self.fixture_error("restarted", why.clone()));
         }
         Ok(Observed::Restarted(restarted))
     }
@@ -313,12 +318,13 @@ impl GateCase<'_> {
         outcome
     }
 
-    /// A fixture that failed because comply was interrupted is not broken.
-    fn fixture_error(&self, why: String) -> Verdict {
+    /// A fixture that failed because comply was interrupted is not broken:
+    /// the case was interrupted while the fixture `what_happened`.
+    fn fixture_error(&self, what_happened: &str, why: String) -> Verdict {
         if self.cancel.is_cancelled() {
             Verdict::new(
                 Outcome::Interrupted,
-                "comply was interrupted while the fixture started",
+                format!("comply was interrupted while the fixture {what_happened}"),
             )
         } else {
             Verdict::new(Outcome::FixtureError, why)

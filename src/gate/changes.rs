@@ -4,9 +4,9 @@
 //!
 //! A manifest lists every path of the container's writable layer — what
 //! differs from the image — with its type, mode, owner and content hash,
-//! and on fixtures that boot an init system the state of every unit: a
-//! remediation that restarts a failed service changes no file but does
-//! change the host. Two manifests differ exactly when content, mode, owner
+//! and on fixtures that boot an init system the state of every unit
+//! (`units.rs`): a remediation that restarts a failed service changes no
+//! file but does change the host. Two manifests differ exactly when content, mode, owner
 //! or service state changed; rewriting a file with the same content does
 //! not count.
 //!
@@ -25,6 +25,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::error::GateError;
 use super::fixture::Fixture;
+use super::units::{self, Units};
 use crate::engine::Engine;
 use crate::model::sha256_hex;
 
@@ -54,32 +55,9 @@ pub enum ManifestEntry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
     pub files: BTreeMap<String, ManifestEntry>,
-    /// Unit name → `load/active/sub`.
-    pub units: BTreeMap<String, String>,
+    /// On fixtures that boot systemd: its units.
+    pub units: Units,
 }
-
-/// Units whose state changes on their own: timers firing maintenance jobs,
-/// and D-Bus services that start on demand (a `timedatectl` in a probe)
-/// and exit when idle.
-const NOISY_UNITS: [&str; 14] = [
-    "apt-daily.service",
-    "apt-daily-upgrade.service",
-    "man-db.service",
-    "logrotate.service",
-    "dpkg-db-backup.service",
-    "e2scrub_all.service",
-    "fstrim.service",
-    "systemd-tmpfiles-clean.service",
-    "dailyaidecheck.service",
-    "nixos-upgrade.service",
-    "systemd-timedated.service",
-    "systemd-hostnamed.service",
-    "systemd-localed.service",
-    "polkit.service",
-];
-
-/// The kinds of units whose state is part of the host's configuration.
-const UNIT_KINDS: [&str; 4] = [".service", ".socket", ".timer", ".path"];
 
 /// Runs a shell command on the fixture and returns its stdout.
 pub trait Shell {
@@ -187,16 +165,19 @@ impl<S: Shell> Tracker<S> {
         &self.shell
     }
 
+    /// The fixture's state. Units are read first, once none is starting
+    /// or stopping, so that what they write on the way (a stop saving its
+    /// state file) is not in the files either.
     pub fn manifest(&self) -> Result<Manifest, GateError> {
+        let units = if self.init {
+            units::read(&self.shell)?
+        } else {
+            Units::default()
+        };
         let files = match &self.files {
             Files::Layers { upper, lower } => self.read_layers(upper, lower)?,
             Files::Diff { engine, container } => self.read_through_diff(engine, container)?,
             Files::Roots(roots) => self.read_roots(roots)?,
-        };
-        let units = if self.init {
-            self.units()?
-        } else {
-            BTreeMap::new()
         };
         Ok(Manifest { files, units })
     }
@@ -279,70 +260,6 @@ impl<S: Shell> Tracker<S> {
             .output(&format!("{LIST_TREES} {}", roots.join(" ")))?;
         Ok(parse_listing(&listing, |path| self.ignored(path)))
     }
-
-    /// The units' states once none is between two states. A unit caught
-    /// stopping or starting finishes within milliseconds, on its own: read
-    /// mid-way before a step and at rest after it, it would be a change the
-    /// step never made. A unit that stays in between (a start that hangs)
-    /// is taken as it is after [`UNIT_SETTLE`].
-    fn units(&self) -> Result<BTreeMap<String, String>, GateError> {
-        let deadline = std::time::Instant::now() + UNIT_SETTLE;
-        loop {
-            let units = self.read_units()?;
-            let moving = units.values().any(|state| in_transition(state));
-            if !moving || std::time::Instant::now() >= deadline {
-                return Ok(units);
-            }
-            std::thread::sleep(UNIT_SETTLE_POLL);
-        }
-    }
-
-    fn read_units(&self) -> Result<BTreeMap<String, String>, GateError> {
-        let listing = self
-            .shell
-            .output("systemctl list-units --all --no-legend --plain --full --no-pager")?;
-        Ok(listing
-            .lines()
-            .filter_map(|line| {
-                let mut words = line.split_whitespace();
-                let unit = words.next()?;
-                let state = format!("{}/{}/{}", words.next()?, words.next()?, words.next()?);
-                let kept = UNIT_KINDS.iter().any(|kind| unit.ends_with(kind))
-                    && !NOISY_UNITS.contains(&unit);
-                kept.then(|| (unit.to_owned(), state))
-            })
-            .collect())
-    }
-}
-
-/// How long a manifest waits for units to finish starting or stopping, and
-/// how often it looks.
-const UNIT_SETTLE: std::time::Duration = std::time::Duration::from_secs(5);
-const UNIT_SETTLE_POLL: std::time::Duration = std::time::Duration::from_millis(50);
-
-/// Whether a `load/active/sub` state is on its way to another: starting,
-/// stopping or reloading. Waiting out a restart delay (`auto-restart`,
-/// `auto-restart-queued` in newer systemd) is a state of its own, which
-/// can last minutes.
-fn in_transition(state: &str) -> bool {
-    let mut parts = state.split('/').skip(1);
-    let (active, sub) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    matches!(
-        active,
-        "activating" | "deactivating" | "reloading" | "refreshing"
-    ) && !sub.starts_with("auto-restart")
-}
-
-/// Whether two states of one unit are the same state of the host. A
-/// service that systemd restarts whenever it exits (`Restart=`) moves
-/// between running and waiting to restart on its own, on the clock of its
-/// failures; both mean "kept running by systemd". Anything else — stopped,
-/// failed, masked, started — must match exactly.
-fn same_unit_state(before: &str, after: &str) -> bool {
-    let kept_running = |state: &str| {
-        state.ends_with("/active/running") || state.contains("/activating/auto-restart")
-    };
-    before == after || (kept_running(before) && kept_running(after))
 }
 
 /// `sh -c 'DESCRIBE PATH…'`: one line per path, in the format
@@ -481,22 +398,7 @@ pub fn changes(before: &Manifest, after: &Manifest) -> Vec<String> {
     {
         out.push(format!("removed {path} (or restored the image's version)"));
     }
-    for (unit, state) in &after.units {
-        match before.units.get(unit) {
-            Some(previous) if !same_unit_state(previous, state) => {
-                out.push(format!("unit {unit}: {previous} -> {state}"))
-            }
-            None => out.push(format!("unit {unit} appeared: {state}")),
-            Some(_) => {}
-        }
-    }
-    for unit in before
-        .units
-        .keys()
-        .filter(|unit| !after.units.contains_key(*unit))
-    {
-        out.push(format!("unit {unit} went away"));
-    }
+    out.extend(units::changes(&before.units, &after.units));
     out
 }
 
@@ -544,6 +446,7 @@ mod tests {
         before.files.insert("/etc/gone".into(), file("1", 0o644));
         before
             .units
+            .states
             .insert("ssh.service".into(), "loaded/inactive/dead".into());
         assert!(changes(&before, &before.clone()).is_empty());
 
@@ -553,6 +456,7 @@ mod tests {
         after.files.insert("/etc/new".into(), file("3", 0o600));
         after
             .units
+            .states
             .insert("ssh.service".into(), "loaded/active/running".into());
         assert_eq!(
             changes(&before, &after),
@@ -566,50 +470,5 @@ mod tests {
         let mut chmod = before.clone();
         chmod.files.insert("/etc/a".into(), file("1", 0o600));
         assert_eq!(changes(&before, &chmod), ["changed /etc/a (mode)"]);
-    }
-
-    #[test]
-    fn a_restart_loop_is_one_state_and_leaving_it_is_a_change() {
-        let unit = |state: &str| Manifest {
-            units: [("upload.service".to_owned(), state.to_owned())].into(),
-            ..Manifest::default()
-        };
-        let running = unit("loaded/active/running");
-        let waiting = unit("loaded/activating/auto-restart");
-        assert!(changes(&running, &waiting).is_empty());
-        assert!(changes(&waiting, &unit("loaded/activating/auto-restart-queued")).is_empty());
-        for other in [
-            "loaded/inactive/dead",
-            "loaded/failed/failed",
-            "masked/inactive/dead",
-        ] {
-            assert_eq!(
-                changes(&waiting, &unit(other)),
-                [format!(
-                    "unit upload.service: loaded/activating/auto-restart -> {other}"
-                )]
-            );
-            assert_eq!(changes(&unit(other), &running).len(), 1, "{other}");
-        }
-        assert_eq!(changes(&running, &unit("loaded/active/exited")).len(), 1);
-    }
-
-    #[test]
-    fn starting_and_stopping_are_transitions_and_a_restart_delay_is_not() {
-        for moving in [
-            "loaded/activating/start",
-            "loaded/deactivating/stop-sigterm",
-            "loaded/reloading/reload",
-        ] {
-            assert!(in_transition(moving), "{moving}");
-        }
-        for resting in [
-            "loaded/active/running",
-            "loaded/activating/auto-restart",
-            "loaded/failed/failed",
-            "not-found/inactive/dead",
-        ] {
-            assert!(!in_transition(resting), "{resting}");
-        }
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fixture;
 mod instance;
 pub mod leftovers;
+mod units;
 pub mod vm;
 
 use std::sync::Arc;

@@ -354,6 +354,16 @@ fn an_interrupted_gate_removes_its_containers_and_reports() {
     assert!(junit.cases().any(|c| c.outcome() == "interrupted"));
 }
 
+/// A process the test started, killed however the test ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Ctrl-C while a fixture restarts is an interruption, not a fixture that
 /// failed to come back.
 #[test]
@@ -371,40 +381,45 @@ fn an_interrupted_restart_is_interrupted_not_a_fixture_error() {
     );
     // A gate container stops only in the persistence restart (or when it is
     // removed, after the case).
-    let mut events = std::process::Command::new("docker")
-        .args([
-            "events",
-            "--filter",
-            "label=comply.gate",
-            "--filter",
-            "event=die",
-        ])
-        .args(["--format", "{{.ID}}"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
+    let mut events = KillOnDrop(
+        std::process::Command::new("docker")
+            .args([
+                "events",
+                "--filter",
+                "label=comply.gate",
+                "--filter",
+                "event=die",
+            ])
+            .args(["--format", "{{.ID}}"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut gate = KillOnDrop(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("comply"))
+            .current_dir(ws.path())
+            .args(["gate", "--runbooks", "runbooks", "--junit", "gate.xml"])
+            .args(["--fixture", "debian12-systemd"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stopped = std::io::BufReader::new(events.0.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = tx.send(std::io::BufRead::read_line(&mut stopped, &mut line).map(|_| line));
+    });
+    rx.recv_timeout(Duration::from_secs(120))
+        .expect("the gate's container stopped for its restart within 2 minutes")
         .unwrap();
-    let mut gate = std::process::Command::new(assert_cmd::cargo::cargo_bin("comply"))
-        .current_dir(ws.path())
-        .args(["gate", "--runbooks", "runbooks", "--junit", "gate.xml"])
-        .args(["--fixture", "debian12-systemd"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut died = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(events.stdout.take().unwrap()),
-        &mut died,
-    )
-    .unwrap();
-    events.kill().unwrap();
-    events.wait().unwrap();
     rustix::process::kill_process(
-        rustix::process::Pid::from_child(&gate),
+        rustix::process::Pid::from_child(&gate.0),
         rustix::process::Signal::INT,
     )
     .unwrap();
-    assert_eq!(gate.wait().unwrap().code(), Some(130));
+    assert_eq!(gate.0.wait().unwrap().code(), Some(130));
     let junit = Junit::parse(&ws.read("gate.xml"));
     let case = junit.case("G-INT-001");
     assert_eq!(case.outcome(), "interrupted", "{:?}", case.message);
@@ -553,68 +568,86 @@ fn log_forwarding_is_gated_when_its_log_host_is_set() {
 /// A service that systemd restarts whenever it exits moves between
 /// running, stopping and waiting on its own clock. A remediation that
 /// refuses beside it changed nothing (`escalated`), wherever the loop is
-/// before and after; one that stops the loop did change the host
-/// (`not-refused`).
+/// when the manifests before and after it are read; one that stops the
+/// loop or starts it by hand did change the host (`not-refused`).
 #[test]
 fn a_unit_restarting_on_its_own_is_not_a_change_a_stopped_one_is() {
     let _serial = serial();
     fixtures();
     let ws = Workspace::new();
+    // The probe's delay sets where the loop is when the manifest before the
+    // remediation is read; the remediation's, where it is after.
     ws.runbook("G-LOOP-001")
-        .probe("exit 1\n")
+        .probe("sleep \"$(cat /etc/probe-delay)\"\nexit 1\n")
         .remediate(
-            "sleep \"$(cat /etc/loop-delay)\"\n\
-             if [ -e /etc/loop-stop ]; then systemctl stop loop.service; fi\n\
+            "sleep \"$(cat /etc/remediation-delay)\"\n\
+             if [ -s /etc/loop-action ]; then systemctl \"$(cat /etc/loop-action)\" loop.service; fi\n\
              echo 'refused, nothing changed' >&2\nexit 3\n",
         )
         .create();
     // Each cycle: 3 s running, 2 s stopping (a child ignores SIGTERM), 3 s
-    // waiting to restart. The manifest before the remediation is taken
-    // while the unit runs; the remediation's delay puts the one after it
-    // in each phase: still running, stopping (which the manifest waits
-    // out), waiting to restart.
+    // waiting to restart. Enabled, so that it is listed when stopped.
     let looping = "cat > /etc/systemd/system/loop.service <<'EOF'\n\
                    [Unit]\nStartLimitIntervalSec=0\n\
                    [Service]\n\
                    ExecStart=/bin/sh -c '(trap \"\" TERM; sleep 5) & sleep 3; exit 1'\n\
-                   Restart=always\nRestartSec=3\nEOF\n\
-                   systemctl daemon-reload\nsystemctl start loop.service\n";
-    let scenarios = [
-        ("running", "0.5"),
-        ("stopping", "3.5"),
-        ("waiting", "5.5"),
-        ("stopped", "0"),
+                   Restart=always\nRestartSec=3\n\
+                   [Install]\nWantedBy=multi-user.target\nEOF\n\
+                   systemctl daemon-reload\nsystemctl enable --now loop.service\n";
+    // (scenario, probe delay, remediation delay, what the remediation does,
+    // the outcome): before ≈ 0.3 s + probe delay into the cycle, after ≈
+    // that + the remediation's delay.
+    let cases = [
+        ("running", "0", "0.5", "", "escalated"),
+        ("stopping-after", "0", "3.5", "", "escalated"),
+        ("waiting-after", "0", "5.5", "", "escalated"),
+        ("stopping-before", "3.5", "0.5", "", "escalated"),
+        ("restarted-by-systemd", "5.5", "3", "", "escalated"),
+        ("restarted-by-hand", "5.5", "0", "restart", "not-refused"),
+        ("stopped", "0", "0", "stop", "not-refused"),
     ];
-    for (name, delay) in scenarios {
-        let stop = if name == "stopped" {
-            "touch /etc/loop-stop\n"
-        } else {
-            ""
-        };
+    for (name, probe, remediation, action, _) in cases {
         ws.write(
             &format!("runbooks/G-LOOP-001/scenarios/{name}.refused.sh"),
-            format!("{looping}echo {delay} > /etc/loop-delay\n{stop}"),
+            format!(
+                "{looping}echo {probe} > /etc/probe-delay\n\
+                 echo {remediation} > /etc/remediation-delay\n\
+                 echo {action} > /etc/loop-action\n"
+            ),
         );
     }
     ws.comply()
         .args(["gate", "--runbooks", "runbooks", "--junit", "gate.xml"])
         .args(["--fixture", "debian12-systemd"])
+        .timeout(Duration::from_secs(300))
         .assert()
         .code(1);
     let junit = Junit::parse(&ws.read("gate.xml"));
     let outcomes = junit.gate_outcomes();
-    let of = |scenario: &str| outcomes[&("G-LOOP-001".to_owned(), scenario.to_owned())].as_str();
-    for name in ["running", "stopping", "waiting"] {
-        assert_eq!(of(&format!("{name}.refused")), "escalated", "{name}");
+    for (name, .., outcome) in cases {
+        let scenario = format!("{name}.refused");
+        assert_eq!(
+            outcomes[&("G-LOOP-001".to_owned(), scenario)],
+            outcome,
+            "{name}"
+        );
     }
-    assert_eq!(of("stopped.refused"), "not-refused");
-    let stopped = junit
-        .cases()
-        .find(|c| c.name.contains("stopped.refused"))
-        .unwrap();
-    // A stopped unit that nothing enables is no longer listed.
-    let message = stopped.message.as_deref().unwrap_or_default();
-    assert!(message.contains("unit loop.service went away"), "{message}");
+    let message = |name: &str| {
+        let case = junit.cases().find(|c| c.name.contains(name)).unwrap();
+        case.message.clone().unwrap_or_default()
+    };
+    for (name, change) in [
+        (
+            "restarted-by-hand",
+            "unit loop.service: loaded/activating/auto-restart -> loaded/active/running",
+        ),
+        (
+            "stopped",
+            "unit loop.service: loaded/active/running -> loaded/inactive/dead",
+        ),
+    ] {
+        assert!(message(name).contains(change), "{name}: {}", message(name));
+    }
 }
 
 /// `comply gate --partition hash:K/4` for K = 1..4, merged, is the

@@ -1,0 +1,339 @@
+//! The systemd half of a change manifest: every unit's state, read once
+//! no unit is between two states, and how systemd last started the
+//! services that run or wait to restart.
+//!
+//! A service with `Restart=` that keeps failing moves between running,
+//! stopping and waiting to restart on its own clock. Read before a step
+//! and again after it, it would look changed although the step never
+//! touched it. So a reading waits for units that are starting or stopping,
+//! and "running" and "waiting to restart" are one state as long as every
+//! new start between the two readings was systemd's own restart (its
+//! `NRestarts` counter went up, or the invocation is the same one).
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use super::changes::Shell;
+use super::error::GateError;
+
+/// Units whose state changes on their own: timers firing maintenance jobs,
+/// and D-Bus services that start on demand (a `timedatectl` in a probe)
+/// and exit when idle.
+const NOISY_UNITS: [&str; 14] = [
+    "apt-daily.service",
+    "apt-daily-upgrade.service",
+    "man-db.service",
+    "logrotate.service",
+    "dpkg-db-backup.service",
+    "e2scrub_all.service",
+    "fstrim.service",
+    "systemd-tmpfiles-clean.service",
+    "dailyaidecheck.service",
+    "nixos-upgrade.service",
+    "systemd-timedated.service",
+    "systemd-hostnamed.service",
+    "systemd-localed.service",
+    "polkit.service",
+];
+
+/// The kinds of units whose state is part of the host's configuration.
+const UNIT_KINDS: [&str; 4] = [".service", ".socket", ".timer", ".path"];
+
+/// How long a reading waits for units to finish starting or stopping: a
+/// stop waits for processes that ignore SIGTERM (up to `TimeoutStopSec=`),
+/// a start for a slow daemon. A unit still moving after this is read as
+/// it is.
+const SETTLE_LIMIT: Duration = Duration::from_secs(5);
+const FIRST_POLL: Duration = Duration::from_millis(50);
+const LONGEST_POLL: Duration = Duration::from_millis(500);
+
+/// The kept units of a fixture.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Units {
+    /// Unit name → `load/active/sub`, as `systemctl list-units` says.
+    pub states: BTreeMap<String, String>,
+    /// Services that run or wait to restart → how systemd last started
+    /// them.
+    pub starts: BTreeMap<String, Start>,
+}
+
+/// A service's current invocation and systemd's count of its automatic
+/// restarts. A start by anyone else gives a new invocation without
+/// raising the count (systemd 252, measured).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Start {
+    pub invocation: String,
+    pub restarts: u64,
+}
+
+/// A `load/active/sub` state, split.
+struct State<'a> {
+    load: &'a str,
+    active: &'a str,
+    sub: &'a str,
+}
+
+impl<'a> State<'a> {
+    fn parse(state: &'a str) -> State<'a> {
+        let mut parts = state.splitn(3, '/');
+        let mut next = || parts.next().unwrap_or_default();
+        State {
+            load: next(),
+            active: next(),
+            sub: next(),
+        }
+    }
+
+    /// Waiting out `RestartSec=` (`auto-restart`), or its restart job
+    /// queued (`auto-restart-queued`, systemd 254 and later).
+    fn waiting_to_restart(&self) -> bool {
+        self.active == "activating" && matches!(self.sub, "auto-restart" | "auto-restart-queued")
+    }
+
+    /// Running, or about to run again: the two ends of a restart loop.
+    fn in_restart_loop(&self) -> bool {
+        (self.active == "active" && self.sub == "running") || self.waiting_to_restart()
+    }
+
+    /// On its way to another state: starting (also a `Type=idle` service,
+    /// which systemd shows as `active` while it starts), stopping,
+    /// reloading, or being cleaned. Waiting to restart is a state of its
+    /// own, which can last minutes.
+    fn in_transition(&self) -> bool {
+        let moving = matches!(
+            self.active,
+            "activating" | "deactivating" | "reloading" | "refreshing" | "maintenance"
+        ) || matches!(self.sub, "start-pre" | "start" | "start-post");
+        moving && !self.waiting_to_restart()
+    }
+}
+
+/// Lists every unit, then how systemd last started the services that run
+/// or wait to restart, after a [`STARTS`] line: one command, as a manifest
+/// is read several times a case.
+const READ: &str = r#"systemctl list-units --all --no-legend --plain --full --no-pager
+echo '-- starts'
+services=$(systemctl list-units --type=service --state=running,auto-restart,auto-restart-queued --no-legend --plain --full --no-pager | cut -d' ' -f1)
+if [ -n "$services" ]; then systemctl show -p Id -p InvocationID -p NRestarts -- $services; fi"#;
+const STARTS: &str = "-- starts";
+
+/// The units once none is starting or stopping (waiting at most
+/// [`SETTLE_LIMIT`]).
+pub fn read(shell: &impl Shell) -> Result<Units, GateError> {
+    let deadline = Instant::now() + SETTLE_LIMIT;
+    let mut poll = FIRST_POLL;
+    loop {
+        let units = parse(&shell.output(READ)?);
+        let moving = units
+            .states
+            .values()
+            .any(|state| State::parse(state).in_transition());
+        if !moving || Instant::now() >= deadline {
+            return Ok(units);
+        }
+        std::thread::sleep(poll);
+        poll = (poll * 2).min(LONGEST_POLL);
+    }
+}
+
+fn parse(output: &str) -> Units {
+    let (listing, shown) = output
+        .split_once(&format!("{STARTS}\n"))
+        .unwrap_or((output, ""));
+    let states = listing
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let unit = words.next()?;
+            let state = format!("{}/{}/{}", words.next()?, words.next()?, words.next()?);
+            let kept =
+                UNIT_KINDS.iter().any(|kind| unit.ends_with(kind)) && !NOISY_UNITS.contains(&unit);
+            kept.then(|| (unit.to_owned(), state))
+        })
+        .collect();
+    Units {
+        states,
+        starts: parse_starts(shown),
+    }
+}
+
+/// Reads `systemctl show` blocks of `Id=`, `InvocationID=` and
+/// `NRestarts=` lines, one block per unit, in whatever order systemd
+/// prints the properties.
+fn parse_starts(shown: &str) -> BTreeMap<String, Start> {
+    shown
+        .split("\n\n")
+        .filter_map(|block| {
+            let value = |key: &str| {
+                block
+                    .lines()
+                    .find_map(|line| line.strip_prefix(key)?.strip_prefix('='))
+            };
+            let start = Start {
+                invocation: value("InvocationID")?.to_owned(),
+                restarts: value("NRestarts")?.parse().ok()?,
+            };
+            Some((value("Id")?.to_owned(), start))
+        })
+        .collect()
+}
+
+/// What differs between two readings, one line per unit.
+pub fn changes(before: &Units, after: &Units) -> Vec<String> {
+    let mut out = Vec::new();
+    for (unit, state) in &after.states {
+        match before.states.get(unit) {
+            Some(previous) if !same_state(unit, before, after) => {
+                out.push(format!("unit {unit}: {previous} -> {state}"))
+            }
+            None => out.push(format!("unit {unit} appeared: {state}")),
+            Some(_) => {}
+        }
+    }
+    for unit in before
+        .states
+        .keys()
+        .filter(|unit| !after.states.contains_key(*unit))
+    {
+        out.push(format!("unit {unit} went away"));
+    }
+    out
+}
+
+/// Whether a unit listed in both readings is in the same state of the
+/// host. Running and waiting to restart are one state of a service whose
+/// load state is unchanged, when systemd's own restarts explain every new
+/// start: the same invocation, or more restarts counted. Anything else —
+/// stopped, failed, masked, started or restarted by a step — must match
+/// exactly.
+fn same_state(unit: &str, before: &Units, after: &Units) -> bool {
+    let (was, now) = (&before.states[unit], &after.states[unit]);
+    if was == now {
+        return true;
+    }
+    let (was, now) = (State::parse(was), State::parse(now));
+    let started_by_systemd = match (before.starts.get(unit), after.starts.get(unit)) {
+        (Some(was), Some(now)) => now.invocation == was.invocation || now.restarts > was.restarts,
+        _ => false,
+    };
+    unit.ends_with(".service")
+        && was.load == now.load
+        && was.in_restart_loop()
+        && now.in_restart_loop()
+        && started_by_systemd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(state: &str, invocation: &str, restarts: u64) -> Units {
+        let unit = "upload.service".to_owned();
+        Units {
+            states: [(unit.clone(), state.to_owned())].into(),
+            starts: [(
+                unit,
+                Start {
+                    invocation: invocation.to_owned(),
+                    restarts,
+                },
+            )]
+            .into(),
+        }
+    }
+
+    #[test]
+    fn systemds_own_restarts_keep_a_loop_one_state() {
+        let running = reading("loaded/active/running", "a", 1);
+        // It exited and waits to restart: the same invocation.
+        let waiting = reading("loaded/activating/auto-restart", "a", 1);
+        assert!(changes(&running, &waiting).is_empty());
+        // systemd restarted it: a new invocation, one more restart counted.
+        let restarted = reading("loaded/active/running", "b", 2);
+        assert!(changes(&waiting, &restarted).is_empty());
+        let queued = reading("loaded/activating/auto-restart-queued", "a", 2);
+        assert!(changes(&running, &queued).is_empty());
+    }
+
+    #[test]
+    fn leaving_the_loop_or_starting_it_by_hand_is_a_change() {
+        let waiting = reading("loaded/activating/auto-restart", "a", 1);
+        // A start by a step: a new invocation, no restart counted.
+        let by_hand = reading("loaded/active/running", "b", 1);
+        assert_eq!(
+            changes(&waiting, &by_hand),
+            ["unit upload.service: loaded/activating/auto-restart -> loaded/active/running"]
+        );
+        for other in [
+            "loaded/inactive/dead",
+            "loaded/failed/failed",
+            "masked/activating/auto-restart",
+            "masked/active/running",
+            "bad-setting/active/running",
+            "loaded/active/exited",
+        ] {
+            let other = reading(other, "a", 1);
+            assert_eq!(changes(&waiting, &other).len(), 1, "{other:?}");
+            assert_eq!(changes(&other, &waiting).len(), 1, "{other:?}");
+        }
+        // A socket has no restart loop.
+        let socket = |state: &str| Units {
+            states: [("upload.socket".to_owned(), state.to_owned())].into(),
+            starts: BTreeMap::new(),
+        };
+        assert_eq!(
+            changes(
+                &socket("loaded/active/running"),
+                &socket("loaded/activating/auto-restart")
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn starting_and_stopping_are_transitions_and_a_restart_delay_is_not() {
+        for moving in [
+            "loaded/activating/start",
+            "loaded/deactivating/stop-sigterm",
+            "loaded/reloading/reload",
+            "loaded/maintenance/cleaning",
+            "loaded/active/start",
+        ] {
+            assert!(State::parse(moving).in_transition(), "{moving}");
+        }
+        for resting in [
+            "loaded/active/running",
+            "loaded/activating/auto-restart",
+            "loaded/activating/auto-restart-queued",
+            "loaded/failed/failed",
+            "not-found/inactive/dead",
+        ] {
+            assert!(!State::parse(resting).in_transition(), "{resting}");
+        }
+    }
+
+    #[test]
+    fn a_reading_keeps_configured_units_and_reads_starts_in_any_order() {
+        let output = "ssh.service loaded active running OpenBSD Secure Shell server\n\
+                      apt-daily.service loaded inactive dead Daily apt download activities\n\
+                      tmp.mount loaded active mounted /tmp\n\
+                      -- starts\n\
+                      NRestarts=3\nId=ssh.service\nInvocationID=x\n\n\
+                      Id=b.service\nInvocationID=\nNRestarts=0\n";
+        let units = parse(output);
+        assert_eq!(
+            units.states,
+            [("ssh.service".to_owned(), "loaded/active/running".to_owned())].into()
+        );
+        assert_eq!(
+            units.starts["ssh.service"],
+            Start {
+                invocation: "x".into(),
+                restarts: 3
+            }
+        );
+        assert_eq!(units.starts["b.service"].invocation, "");
+        assert_eq!(units.starts.len(), 2);
+    }
+}
