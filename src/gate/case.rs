@@ -92,7 +92,7 @@ impl GateCase<'_> {
             self.cancel,
         ) {
             Ok(instance) => instance,
-            Err(why) => return self.fixture_error("started", why.to_string()),
+            Err(why) => return self.fixture_error("the fixture started", why.to_string()),
         };
         let running = Running {
             runbook,
@@ -123,7 +123,7 @@ impl GateCase<'_> {
         let (runbook, scenario) = (running.runbook, running.scenario);
         if let Err(why) = self.wait_ready(running, record, "ready") {
             return self.fixture_error(
-                "started",
+                "the fixture started",
                 format!("the fixture did not become ready: {why}"),
             );
         }
@@ -201,7 +201,7 @@ impl GateCase<'_> {
         let state = || {
             running.instance.manifest().map_err(|error| {
                 self.fixture_error(
-                    "was read",
+                    "the fixture's state was read",
                     format!("cannot read the fixture's state: {error}"),
                 )
             })
@@ -255,10 +255,8 @@ impl GateCase<'_> {
         {
             output.duration = clock.elapsed();
         }
-        if let Err(why) = &restarted
-            && self.cancel.is_cancelled()
-        {
-            return Err(self.fixture_error("restarted", why.clone()));
+        if restarted.is_err() && self.cancel.is_cancelled() {
+            return Err(interrupted_while("the fixture restarted"));
         }
         Ok(Observed::Restarted(restarted))
     }
@@ -319,15 +317,19 @@ impl GateCase<'_> {
     }
 
     /// A fixture that failed because comply was interrupted is not broken:
-    /// the case was interrupted while the fixture `what_happened`.
+    /// the case was interrupted while `what_happened`.
     fn fixture_error(&self, what_happened: &str, why: String) -> Verdict {
         if self.cancel.is_cancelled() {
-            Verdict::new(
-                Outcome::Interrupted,
-                format!("comply was interrupted while the fixture {what_happened}"),
-            )
+            interrupted_while(what_happened)
         } else {
             Verdict::new(Outcome::FixtureError, why)
         }
     }
+}
+
+fn interrupted_while(what_happened: &str) -> Verdict {
+    Verdict::new(
+        Outcome::Interrupted,
+        format!("comply was interrupted while {what_happened}"),
+    )
 }

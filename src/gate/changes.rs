@@ -6,9 +6,9 @@
 //! differs from the image — with its type, mode, owner and content hash,
 //! and on fixtures that boot an init system the state of every unit
 //! (`units.rs`): a remediation that restarts a failed service changes no
-//! file but does change the host. Two manifests differ exactly when content, mode, owner
-//! or service state changed; rewriting a file with the same content does
-//! not count.
+//! file but does change the host. Two manifests differ when content, mode,
+//! owner or a unit's state changed; rewriting a file with the same content
+//! does not count, nor does a service cycling in its own restart loop.
 //!
 //! The layer is read from the host (overlay2's upper directory: fast, and
 //! exact about deletions) when comply can read it; otherwise `docker diff`
@@ -25,6 +25,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::error::GateError;
 use super::fixture::Fixture;
+use super::shell::Shell;
 use super::units::{self, Units};
 use crate::engine::Engine;
 use crate::model::sha256_hex;
@@ -52,55 +53,13 @@ pub enum ManifestEntry {
     },
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A fixture's state. Compare two with [`changes`], not `==`: a unit's
+/// start can differ while its state does not.
+#[derive(Debug, Clone, Default)]
 pub struct Manifest {
     pub files: BTreeMap<String, ManifestEntry>,
     /// On fixtures that boot systemd: its units.
     pub units: Units,
-}
-
-/// Runs a shell command on the fixture and returns its stdout.
-pub trait Shell {
-    fn output(&self, command: &str) -> Result<String, GateError>;
-}
-
-/// Commands in a container go the way its steps go: through the agent
-/// when there is one (a manifest's `systemctl list-units` through `docker
-/// exec` cost the engine about 0.1 CPU-second, several times a case).
-impl Shell for crate::target::docker::Docker {
-    fn output(&self, command: &str) -> Result<String, GateError> {
-        use crate::target::{Exit, StepRequest, Target};
-        let request = StepRequest {
-            script: command,
-            env: Vec::new(),
-            timeout: SHELL_TIMEOUT,
-            output_limit: SHELL_OUTPUT_LIMIT,
-        };
-        let output = self.run_step(&request, &crate::cancel::Cancel::new())?;
-        if output.exit != Exit::Code(0) || output.stdout.is_truncated() {
-            return Err(GateError::Fixture(format!(
-                "`{command}` in the container: {}{}: {}",
-                output.exit,
-                if output.stdout.is_truncated() {
-                    ", output too long"
-                } else {
-                    ""
-                },
-                String::from_utf8_lossy(&output.stderr.bytes).trim()
-            )));
-        }
-        Ok(String::from_utf8_lossy(&output.stdout.bytes).into_owned())
-    }
-}
-
-/// Limits on a command that describes a container's state.
-const SHELL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
-const SHELL_OUTPUT_LIMIT: usize = 256 * 1024 * 1024;
-
-impl Shell for crate::target::ssh::Ssh {
-    fn output(&self, command: &str) -> Result<String, GateError> {
-        Ok(self.command_output(command)?)
-    }
 }
 
 /// Where the files of a manifest come from.

@@ -200,6 +200,26 @@ fn files(dir: &Place) -> Result<Vec<(String, Vec<u8>)>, InputError> {
     Ok(out)
 }
 
+/// The machine qemu emulates for every VM fixture (`vm/qemu.rs`), beside
+/// the processors and memory of its `[vm]` section and its disk and
+/// network backends.
+pub const VM_HARDWARE: [&str; 5] = [
+    "-nodefaults",
+    "-machine",
+    "pc",
+    "-device",
+    "virtio-net-pci,netdev=net0",
+];
+
+/// How a VM's root disk is attached: `-drive file=DISK,` and these.
+pub const VM_DISK_ATTACHMENT: &str = "if=virtio,format=qcow2,cache=unsafe";
+
+/// The virtual hardware as qemu arguments. A saved state loads only into
+/// the devices it was saved from, so this is part of a VM image's hash.
+fn vm_hardware() -> String {
+    format!("{} -drive {VM_DISK_ATTACHMENT}", VM_HARDWARE.join(" "))
+}
+
 /// A hash of every file's path and content, and of extra facts.
 fn tree_hash(files: &[(String, Vec<u8>)], extra: &[&str]) -> String {
     let mut text = Vec::new();
@@ -266,7 +286,7 @@ pub fn discover(root: &Place) -> Result<BTreeMap<String, Fixture>, InputError> {
         let base_hash = tree_hash(&files(&base_dir)?, &[&environment[0], &environment[1]]);
         let hash = match def.kind {
             FixtureKind::Container => tree_hash(&files(&dir)?, &[&base_hash]),
-            FixtureKind::Vm => tree_hash(&files(&dir)?, &[&base_hash, &super::vm::hardware()]),
+            FixtureKind::Vm => tree_hash(&files(&dir)?, &[&base_hash, &vm_hardware()]),
         };
         if def.kind == FixtureKind::Vm && def.vm.is_none() {
             return Err(

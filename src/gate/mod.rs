@@ -11,6 +11,7 @@ pub mod error;
 pub mod fixture;
 mod instance;
 pub mod leftovers;
+pub mod shell;
 mod units;
 pub mod vm;
 

@@ -6,15 +6,15 @@
 //! stopping and waiting to restart on its own clock. Read before a step
 //! and again after it, it would look changed although the step never
 //! touched it. So a reading waits for units that are starting or stopping,
-//! and "running" and "waiting to restart" are one state as long as every
-//! new start between the two readings was systemd's own restart (its
-//! `NRestarts` counter went up, or the invocation is the same one).
+//! and "running" and "waiting to restart" are one state when systemd's own
+//! restarts explain what happened between the two readings: the same
+//! invocation, or its `NRestarts` counter went up.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use super::changes::Shell;
 use super::error::GateError;
+use super::shell::Shell;
 
 /// Units whose state changes on their own: timers firing maintenance jobs,
 /// and D-Bus services that start on demand (a `timedatectl` in a probe)
@@ -44,6 +44,8 @@ const UNIT_KINDS: [&str; 4] = [".service", ".socket", ".timer", ".path"];
 /// a start for a slow daemon. A unit still moving after this is read as
 /// it is.
 const SETTLE_LIMIT: Duration = Duration::from_secs(5);
+/// The first wait between two readings of moving units; each next wait is
+/// twice as long, up to [`LONGEST_POLL`]. Most stops end within the first.
 const FIRST_POLL: Duration = Duration::from_millis(50);
 const LONGEST_POLL: Duration = Duration::from_millis(500);
 
@@ -58,12 +60,14 @@ pub struct Units {
 }
 
 /// A service's current invocation and systemd's count of its automatic
-/// restarts. A start by anyone else gives a new invocation without
-/// raising the count (systemd 252, measured).
+/// restarts, with its `active/sub` state read in the same call. A
+/// `systemctl restart` while the service waits to restart gives a new
+/// invocation without raising the count (systemd 252, measured).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Start {
     pub invocation: String,
     pub restarts: u64,
+    pub state: String,
 }
 
 /// A `load/active/sub` state, split.
@@ -108,27 +112,38 @@ impl<'a> State<'a> {
     }
 }
 
-/// Lists every unit, then how systemd last started the services that run
-/// or wait to restart, after a [`STARTS`] line: one command, as a manifest
-/// is read several times a case.
-const READ: &str = r#"systemctl list-units --all --no-legend --plain --full --no-pager
-echo '-- starts'
-services=$(systemctl list-units --type=service --state=running,auto-restart,auto-restart-queued --no-legend --plain --full --no-pager | cut -d' ' -f1)
-if [ -n "$services" ]; then systemctl show -p Id -p InvocationID -p NRestarts -- $services; fi"#;
+/// The line between the listing of units and the services' starts.
 const STARTS: &str = "-- starts";
+
+/// Lists every unit, then the starts of the services that run or wait to
+/// restart: one command, as a manifest is read several times a case. Its
+/// three `systemctl` calls are not one snapshot; [`read`] reads again
+/// when the two disagree about a service. A failed listing fails the
+/// command, which is a fixture error, not an empty host.
+fn read_command() -> String {
+    format!(
+        r#"units=$(systemctl list-units --all --no-legend --plain --full --no-pager) || exit
+printf '%s\n' "$units" '{STARTS}'
+services=$(printf '%s\n' "$units" | awk '$1 ~ /\.service$/ && ($4 == "running" || $4 ~ /^auto-restart/) {{ print $1 }}')
+set -f
+[ -z "$services" ] || systemctl show -p Id -p InvocationID -p NRestarts -p ActiveState -p SubState -- $services"#
+    )
+}
 
 /// The units once none is starting or stopping (waiting at most
 /// [`SETTLE_LIMIT`]).
 pub fn read(shell: &impl Shell) -> Result<Units, GateError> {
     let deadline = Instant::now() + SETTLE_LIMIT;
     let mut poll = FIRST_POLL;
+    let command = read_command();
     loop {
-        let units = parse(&shell.output(READ)?);
-        let moving = units
-            .states
-            .values()
-            .any(|state| State::parse(state).in_transition());
-        if !moving || Instant::now() >= deadline {
+        let units = parse(&shell.output(&command)?);
+        if units.states.is_empty() {
+            return Err(GateError::Fixture(
+                "`systemctl list-units` listed no unit".to_owned(),
+            ));
+        }
+        if !units.moving() || Instant::now() >= deadline {
             return Ok(units);
         }
         std::thread::sleep(poll);
@@ -136,12 +151,30 @@ pub fn read(shell: &impl Shell) -> Result<Units, GateError> {
     }
 }
 
+impl Units {
+    /// Whether a unit is on its way to another state, or a service's start
+    /// was read in another state than the listing's (it moved in between).
+    fn moving(&self) -> bool {
+        self.states.iter().any(|(unit, state)| {
+            let state = State::parse(state);
+            let start_disagrees = self
+                .starts
+                .get(unit)
+                .is_some_and(|start| start.state != format!("{}/{}", state.active, state.sub));
+            let start_missing = unit.ends_with(".service")
+                && (state.sub == "running" || state.sub.starts_with("auto-restart"))
+                && !self.starts.contains_key(unit);
+            state.in_transition() || start_disagrees || start_missing
+        })
+    }
+}
+
 fn parse(output: &str) -> Units {
-    let (listing, shown) = output
-        .split_once(&format!("{STARTS}\n"))
-        .unwrap_or((output, ""));
+    let mut lines = output.lines();
+    let listing: Vec<&str> = lines.by_ref().take_while(|line| *line != STARTS).collect();
+    let shown: Vec<&str> = lines.collect();
     let states = listing
-        .lines()
+        .into_iter()
         .filter_map(|line| {
             let mut words = line.split_whitespace();
             let unit = words.next()?;
@@ -153,13 +186,13 @@ fn parse(output: &str) -> Units {
         .collect();
     Units {
         states,
-        starts: parse_starts(shown),
+        starts: parse_starts(&shown.join("\n")),
     }
 }
 
-/// Reads `systemctl show` blocks of `Id=`, `InvocationID=` and
-/// `NRestarts=` lines, one block per unit, in whatever order systemd
-/// prints the properties.
+/// Reads `systemctl show` blocks of `Id=`, `InvocationID=`, `NRestarts=`,
+/// `ActiveState=` and `SubState=` lines, one block per unit, in whatever
+/// order systemd prints the properties.
 fn parse_starts(shown: &str) -> BTreeMap<String, Start> {
     shown
         .split("\n\n")
@@ -172,6 +205,7 @@ fn parse_starts(shown: &str) -> BTreeMap<String, Start> {
             let start = Start {
                 invocation: value("InvocationID")?.to_owned(),
                 restarts: value("NRestarts")?.parse().ok()?,
+                state: format!("{}/{}", value("ActiveState")?, value("SubState")?),
             };
             Some((value("Id")?.to_owned(), start))
         })
@@ -183,8 +217,17 @@ pub fn changes(before: &Units, after: &Units) -> Vec<String> {
     let mut out = Vec::new();
     for (unit, state) in &after.states {
         match before.states.get(unit) {
-            Some(previous) if !same_state(unit, before, after) => {
-                out.push(format!("unit {unit}: {previous} -> {state}"))
+            Some(previous)
+                if !same_state(
+                    (previous, before.starts.get(unit)),
+                    (state, after.starts.get(unit)),
+                ) =>
+            {
+                out.push(if previous == state {
+                    format!("unit {unit}: {state}, started again but not by its Restart=")
+                } else {
+                    format!("unit {unit}: {previous} -> {state}")
+                })
             }
             None => out.push(format!("unit {unit} appeared: {state}")),
             Some(_) => {}
@@ -200,27 +243,32 @@ pub fn changes(before: &Units, after: &Units) -> Vec<String> {
     out
 }
 
-/// Whether a unit listed in both readings is in the same state of the
-/// host. Running and waiting to restart are one state of a service whose
-/// load state is unchanged, when systemd's own restarts explain every new
-/// start: the same invocation, or more restarts counted. Anything else —
-/// stopped, failed, masked, started or restarted by a step — must match
-/// exactly.
-fn same_state(unit: &str, before: &Units, after: &Units) -> bool {
-    let (was, now) = (&before.states[unit], &after.states[unit]);
-    if was == now {
-        return true;
+/// Whether a unit listed in both readings, with its start when it is a
+/// service in a restart loop, is in the same state of the host.
+///
+/// Running and waiting to restart are one state of a service whose load
+/// state is unchanged, when systemd's own restarts explain what happened
+/// in between: the same invocation, or more restarts counted. Waiting to
+/// restart in both readings is the same state only on the same terms (a
+/// `systemctl restart` that crashed again is a new invocation with no
+/// restart counted). Anything else — stopped, failed, masked, started —
+/// must match exactly; a service that runs in both readings is unchanged,
+/// restarted or not.
+fn same_state(
+    (was, was_started): (&str, Option<&Start>),
+    (now, now_started): (&str, Option<&Start>),
+) -> bool {
+    let (was_state, now_state) = (State::parse(was), State::parse(now));
+    let in_loop = was_state.in_restart_loop() && now_state.in_restart_loop();
+    let waited = was_state.waiting_to_restart() || now_state.waiting_to_restart();
+    if !(in_loop && waited) {
+        return was == now;
     }
-    let (was, now) = (State::parse(was), State::parse(now));
-    let started_by_systemd = match (before.starts.get(unit), after.starts.get(unit)) {
+    let explained_by_systemd = match (was_started, now_started) {
         (Some(was), Some(now)) => now.invocation == was.invocation || now.restarts > was.restarts,
         _ => false,
     };
-    unit.ends_with(".service")
-        && was.load == now.load
-        && was.in_restart_loop()
-        && now.in_restart_loop()
-        && started_by_systemd
+    was_state.load == now_state.load && explained_by_systemd
 }
 
 #[cfg(test)]
@@ -236,6 +284,7 @@ mod tests {
                 Start {
                     invocation: invocation.to_owned(),
                     restarts,
+                    state: state.split_once('/').unwrap().1.to_owned(),
                 },
             )]
             .into(),
@@ -276,19 +325,31 @@ mod tests {
             assert_eq!(changes(&waiting, &other).len(), 1, "{other:?}");
             assert_eq!(changes(&other, &waiting).len(), 1, "{other:?}");
         }
-        // A socket has no restart loop.
-        let socket = |state: &str| Units {
-            states: [("upload.socket".to_owned(), state.to_owned())].into(),
-            starts: BTreeMap::new(),
-        };
+        // Restarted by hand and crashed again: waiting in both readings,
+        // but another invocation and no restart counted.
+        let crashed_again = reading("loaded/activating/auto-restart", "b", 1);
         assert_eq!(
-            changes(
-                &socket("loaded/active/running"),
-                &socket("loaded/activating/auto-restart")
-            )
-            .len(),
-            1
+            changes(&waiting, &crashed_again),
+            [
+                "unit upload.service: loaded/activating/auto-restart, started again but not by its Restart="
+            ]
         );
+        // Without its start (a socket, or a service read mid-way), nothing
+        // explains the difference.
+        let mut unknown = reading("loaded/active/running", "a", 1);
+        unknown.starts.clear();
+        assert_eq!(changes(&waiting, &unknown).len(), 1);
+        assert_eq!(changes(&unknown, &waiting).len(), 1);
+    }
+
+    #[test]
+    fn a_service_read_in_two_states_is_read_again() {
+        let mut units = reading("loaded/active/running", "a", 1);
+        assert!(!units.moving());
+        units.starts.get_mut("upload.service").unwrap().state = "deactivating/stop-sigterm".into();
+        assert!(units.moving(), "the start was read in another state");
+        units.starts.clear();
+        assert!(units.moving(), "a running service without its start");
     }
 
     #[test]
@@ -319,8 +380,10 @@ mod tests {
                       apt-daily.service loaded inactive dead Daily apt download activities\n\
                       tmp.mount loaded active mounted /tmp\n\
                       -- starts\n\
-                      NRestarts=3\nId=ssh.service\nInvocationID=x\n\n\
-                      Id=b.service\nInvocationID=\nNRestarts=0\n";
+                      NRestarts=3\nId=ssh.service\nInvocationID=x\n\
+                      ActiveState=active\nSubState=running\n\n\
+                      Id=b.service\nInvocationID=\nNRestarts=0\n\
+                      SubState=dead\nActiveState=inactive\n";
         let units = parse(output);
         assert_eq!(
             units.states,
@@ -330,7 +393,8 @@ mod tests {
             units.starts["ssh.service"],
             Start {
                 invocation: "x".into(),
-                restarts: 3
+                restarts: 3,
+                state: "active/running".into()
             }
         );
         assert_eq!(units.starts["b.service"].invocation, "");

@@ -582,6 +582,7 @@ fn a_unit_restarting_on_its_own_is_not_a_change_a_stopped_one_is() {
         .remediate(
             "sleep \"$(cat /etc/remediation-delay)\"\n\
              if [ -s /etc/loop-action ]; then systemctl \"$(cat /etc/loop-action)\" loop.service; fi\n\
+             sleep \"$(cat /etc/after-action-delay)\"\n\
              echo 'refused, nothing changed' >&2\nexit 3\n",
         )
         .create();
@@ -594,25 +595,41 @@ fn a_unit_restarting_on_its_own_is_not_a_change_a_stopped_one_is() {
                    Restart=always\nRestartSec=3\n\
                    [Install]\nWantedBy=multi-user.target\nEOF\n\
                    systemctl daemon-reload\nsystemctl enable --now loop.service\n";
-    // (scenario, probe delay, remediation delay, what the remediation does,
-    // the outcome): before ≈ 0.3 s + probe delay into the cycle, after ≈
-    // that + the remediation's delay.
+    // (scenario, probe delay, remediation delay, what the remediation does
+    // and the delay after it, the outcome): before ≈ 0.3 s + probe delay
+    // into the cycle, after ≈ that + the remediation's delays.
     let cases = [
-        ("running", "0", "0.5", "", "escalated"),
-        ("stopping-after", "0", "3.5", "", "escalated"),
-        ("waiting-after", "0", "5.5", "", "escalated"),
-        ("stopping-before", "3.5", "0.5", "", "escalated"),
-        ("restarted-by-systemd", "5.5", "3", "", "escalated"),
-        ("restarted-by-hand", "5.5", "0", "restart", "not-refused"),
-        ("stopped", "0", "0", "stop", "not-refused"),
+        ("running", "0", "0.5", "", "0", "escalated"),
+        ("stopping-after", "0", "3.5", "", "0", "escalated"),
+        ("waiting-after", "0", "5.5", "", "0", "escalated"),
+        ("stopping-before", "3.5", "0.5", "", "0", "escalated"),
+        ("restarted-by-systemd", "5.5", "3", "", "0", "escalated"),
+        (
+            "restarted-by-hand",
+            "5.5",
+            "0",
+            "restart",
+            "0",
+            "not-refused",
+        ),
+        (
+            "restarted-by-hand-crashed-again",
+            "5.5",
+            "0",
+            "restart",
+            "5.5",
+            "not-refused",
+        ),
+        ("stopped", "0", "0", "stop", "0", "not-refused"),
     ];
-    for (name, probe, remediation, action, _) in cases {
+    for (name, probe, remediation, action, after_action, _) in cases {
         ws.write(
             &format!("runbooks/G-LOOP-001/scenarios/{name}.refused.sh"),
             format!(
                 "{looping}echo {probe} > /etc/probe-delay\n\
                  echo {remediation} > /etc/remediation-delay\n\
-                 echo {action} > /etc/loop-action\n"
+                 echo {action} > /etc/loop-action\n\
+                 echo {after_action} > /etc/after-action-delay\n"
             ),
         );
     }
@@ -638,8 +655,12 @@ fn a_unit_restarting_on_its_own_is_not_a_change_a_stopped_one_is() {
     };
     for (name, change) in [
         (
-            "restarted-by-hand",
+            "restarted-by-hand.",
             "unit loop.service: loaded/activating/auto-restart -> loaded/active/running",
+        ),
+        (
+            "restarted-by-hand-crashed-again",
+            "unit loop.service: loaded/activating/auto-restart, started again but not by its Restart=",
         ),
         (
             "stopped",

@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use comply::cancel::Cancel;
-use comply::gate::changes::Shell;
+use comply::gate::shell::Shell;
 
 use crate::containers::{fixture, fixtures, serial};
 use crate::support::{Junit, Workspace};

@@ -24,7 +24,7 @@ use super::fixture::{Fixture, cache_root};
 use crate::target::ssh::{Address, SshOptions};
 
 pub use image::build;
-pub use qemu::{Vm, hardware, resume};
+pub use qemu::{Vm, resume};
 
 /// The files of a built VM image, in its cache directory.
 const BASE_DISK: &str = "base.qcow2";

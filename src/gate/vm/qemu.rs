@@ -14,7 +14,7 @@ use super::{
 };
 use crate::cancel::Cancel;
 use crate::gate::error::GateError;
-use crate::gate::fixture::{Fixture, VmSection};
+use crate::gate::fixture::{Fixture, VM_DISK_ATTACHMENT, VM_HARDWARE, VmSection};
 use crate::target::ssh::Ssh;
 
 /// qemu's human monitor on a unix socket.
@@ -116,27 +116,8 @@ pub(super) struct Machine {
 /// The monitor's socket in a machine's scratch directory.
 const MONITOR: &str = "monitor.sock";
 
-/// The machine qemu emulates for every VM fixture, beside its processors
-/// and memory (the fixture's `[vm]`), disk and network backends.
-const HARDWARE: [&str; 5] = [
-    "-nodefaults",
-    "-machine",
-    "pc",
-    "-device",
-    "virtio-net-pci,netdev=net0",
-];
-
-/// How the root disk is attached: `-drive file=DISK,` and these.
-const DISK_ATTACHMENT: &str = "if=virtio,format=qcow2,cache=unsafe";
-
-/// The virtual hardware as qemu arguments. A saved state loads only into
-/// the devices it was saved from, so this is part of a VM image's hash.
-pub fn hardware() -> String {
-    format!("{} -drive {DISK_ATTACHMENT}", HARDWARE.join(" "))
-}
-
-/// Starts qemu for `machine` on [`HARDWARE`], optionally resuming saved
-/// state.
+/// Starts qemu for `machine` on the VM fixtures' hardware
+/// ([`VM_HARDWARE`]), optionally resuming saved state.
 fn launch(machine: &Machine, scratch: &Path, incoming: Option<&Path>) -> Result<Qemu, GateError> {
     let vm = &machine.section;
     let log_path = scratch.join("qemu.log");
@@ -151,7 +132,7 @@ fn launch(machine: &Machine, scratch: &Path, incoming: Option<&Path>) -> Result<
     let mut command = Command::new(crate::program::resolve_program("qemu-system-x86_64"));
     command
         .args(["-name", "comply-vm", "-display", "none"])
-        .args(HARDWARE)
+        .args(VM_HARDWARE)
         .args(machine.accel.args())
         .args([
             "-smp",
@@ -165,7 +146,10 @@ fn launch(machine: &Machine, scratch: &Path, incoming: Option<&Path>) -> Result<
         .arg(machine.image.join(INITRD))
         .args(["-append", &vm.kernel_cmdline])
         .arg("-drive")
-        .arg(format!("file={},{DISK_ATTACHMENT}", machine.disk.display()))
+        .arg(format!(
+            "file={},{VM_DISK_ATTACHMENT}",
+            machine.disk.display()
+        ))
         .arg("-netdev")
         .arg(format!(
             "user,id=net0,hostfwd=tcp:127.0.0.1:{}-:22",
