@@ -581,7 +581,7 @@ fn a_unit_restarting_on_its_own_is_not_a_change_a_stopped_one_is() {
         .probe("sleep \"$(cat /etc/probe-delay)\"\nexit 1\n")
         .remediate(
             "sleep \"$(cat /etc/remediation-delay)\"\n\
-             if [ -s /etc/loop-action ]; then systemctl \"$(cat /etc/loop-action)\" loop.service; fi\n\
+             if [ -n \"$(cat /etc/loop-action)\" ]; then systemctl \"$(cat /etc/loop-action)\" loop.service; fi\n\
              sleep \"$(cat /etc/after-action-delay)\"\n\
              echo 'refused, nothing changed' >&2\nexit 3\n",
         )
